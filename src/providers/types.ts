@@ -57,6 +57,21 @@ export interface ProviderAdapter {
   streamSegments(subpath: string, event: SseEvent, data: Json): StreamSegment[];
   /** Provider-shaped error body for `kind` with a human message (never a secret value). */
   error(kind: ErrorKind, message: string, status?: number): ProviderError;
-  /** A final SSE event that tells the client the stream was stopped (block mid-stream), in the provider's own shape. */
-  streamErrorEvent(message: string): SseEvent;
+  /**
+   * A final SSE event that tells the client the stream was stopped (block mid-stream), in the provider's own shape.
+   * `subpath` (optional, additive) picks the API's variant where they differ (OpenAI Responses uses `event: error`).
+   */
+  streamErrorEvent(message: string, subpath?: string): SseEvent;
+  /**
+   * A delta event for `channel` carrying `text`, derived from the last event seen on that channel but without its
+   * non-delta fields (finish_reason, usage, stop reasons), so held-back text can be released before the channel
+   * ends. `streamSegments` of the result yields exactly one segment: (`channel`, `text`).
+   */
+  flushEvent(subpath: string, channel: string, lastEventForChannel: SseEvent, text: string): SseEvent;
+  /**
+   * Channels this event closes, to be flushed before the event is written. Entries are exact channel names, or
+   * patterns ending in '*' meaning every channel starting with what precedes it ('*' alone: all channels);
+   * see channelMatches() in channels.ts. `data` is the parsed JSON, or null when the data is not JSON ('[DONE]').
+   */
+  endsChannels(subpath: string, event: SseEvent, data: Json | null): string[];
 }

@@ -1,0 +1,33 @@
+// Narrowing helpers for provider JSON (adapters never use `any`).
+import type { Json } from './types.js';
+
+export type JsonObject = { [key: string]: Json };
+
+export function isObject(v: Json | undefined): v is JsonObject {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+export function asObject(v: Json | undefined): JsonObject | undefined {
+  return isObject(v) ? v : undefined;
+}
+
+export function asArray(v: Json | undefined): Json[] {
+  return Array.isArray(v) ? v : [];
+}
+
+export function asString(v: Json | undefined): string | undefined {
+  return typeof v === 'string' ? v : undefined;
+}
+
+export function asIndex(v: Json | undefined, fallback: number): number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 ? v : fallback;
+}
+
+/** Parses an SSE event's data as JSON; null when it is not JSON (e.g. '[DONE]'). */
+export function parseEventData(data: string): Json | null {
+  try {
+    return JSON.parse(data) as Json;
+  } catch {
+    return null;
+  }
+}
