@@ -1,0 +1,1 @@
+import type { Def } from '../build.js'; export const payments: Def[] = [];
