@@ -21,6 +21,8 @@ export interface PolicyContext {
 
 export interface DecidedFinding extends Finding {
   action: Action;
+  /** (additive) This finding's pack, route or tenant is in shadow mode: decided and audited, not enforced. */
+  shadow?: boolean;
 }
 
 export interface Decision {
