@@ -20,6 +20,8 @@ export interface Def {
   entropy?: number;
   /** Post-process a generated value (checksums). */
   finish?: (v: string, rng: Rng) => string;
+  /** Generated not-examples (e.g. a well-formed value with a wrong checksum), given a fresh valid value. */
+  notGen?: (valid: string) => string[];
   /** Extra values that must not be reported as genuine (test keys, publishable keys, doc examples). */
   not?: string[];
   /** Override the class used for the end boundary. */
@@ -120,6 +122,7 @@ export function build(d: Def): Record<string, unknown> {
     genuine.push({ text: `export ${env}='${v[2]}'  # rotated monthly`, value: v[2]! });
     not.push(`${env}=${short(d, rng)}`, `${env}=${placeholder(d, rng)}`, `the value ${gen(d, rng)} without any key name`);
   }
+  if (d.notGen) not.push(...d.notGen(gen(d, rng)));
   not.push(...(d.not ?? []));
   const out: Record<string, unknown> = {
     id: d.id,

@@ -8,7 +8,8 @@ const UUID = uuidSeg();
 const gh = (prefix: string, what: string, env: string): Def => ({
   id: `github-${what.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/-+$/, '')}`, provider: 'github', desc: `GitHub ${what} (${prefix}, CRC32-checksummed)`, env,
   body: [prefix, r('alnum', 36)], keywords: [prefix], checksum: 'github-crc32', finish: githubChecksum, severity: 'critical',
-  not: [`${prefix}${'a'.repeat(30)}000000`],
+  // A well-formed token whose last checksum character is off by one: typed by hand or made up.
+  notGen: (v) => [v.slice(0, -1) + (v.endsWith('z') ? 'y' : String.fromCharCode(v.charCodeAt(v.length - 1) + 1).replace(':', 'A').replace('[', 'a'))],
 });
 
 // GitLab tokens: `<prefix>` + 20 url-safe chars (classic) or the routable form with a `.xx.yyyyyyyyy` tail.
