@@ -67,8 +67,9 @@ function contentBlock(list: SegmentList, base: string, block: JsonObject, depth:
 function blockStartSegments(index: number, block: JsonObject, out: StreamSegment[]): void {
   const type = asString(block['type']);
   const text = type === 'text' ? block['text'] : type === 'thinking' ? block['thinking'] : undefined;
-  if (typeof text === 'string' && text !== '') {
-    out.push({ path: `content_block.${type}`, text, channel: `content[${index}]` });
+  if (typeof text === 'string') {
+    // Usually '' (the text follows in deltas); an empty push would only make noise.
+    if (text !== '') out.push({ path: `content_block.${type}`, text, channel: `content[${index}]` });
     return;
   }
   // A tool_use start carries its (usually empty) input whole; its strings are complete texts.

@@ -12,7 +12,7 @@ const STRUCTURAL_KEYS: ReadonlySet<string> = new Set([
   'model', 'role', 'type', 'object', 'id', 'tool_call_id', 'call_id', 'item_id', 'previous_response_id',
   'tool_use_id', 'signature', 'encrypted_content', 'thoughtSignature', 'thought_signature', 'media_type',
   'mime_type', 'mimeType', 'detail', 'status', 'finish_reason', 'stop_reason', 'finishReason',
-  'service_tier', 'reasoning_effort', 'effort', 'format', 'responseMimeType', 'response_mime_type',
+  'service_tier', 'reasoning_effort', 'encoding_format', 'effort', 'format', 'responseMimeType', 'response_mime_type',
 ]);
 
 function isStructural(key: string, value: Json, parent: JsonObject): boolean {
