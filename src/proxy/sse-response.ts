@@ -1,0 +1,209 @@
+// Streamed (SSE) responses, scanned incrementally and never buffered whole: each upstream chunk is
+// parsed into events; each event's text segments go through the StreamGuard per channel (which holds
+// back only what could still be the start of a secret); the event is rewritten with the released
+// text and everything a chunk produced is written at once. A 'block' ends the stream with the
+// provider's own error event. Channels an event closes are flushed first, so held text is released
+// (as a provider-shaped delta) before the event that ends its channel.
+import { Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import type { Dispatcher } from 'undici';
+import { strongest, type StreamGuard } from '../policy/types.js';
+import { channelMatches, isWholeChannel } from '../providers/channels.js';
+import { applyRewrites } from '../providers/json-path.js';
+import { SseParser, isCommentOnly, serializeSse } from '../providers/sse.js';
+import type { Json, SseEvent, StreamSegment } from '../providers/types.js';
+import { errName, headerString, type Flow } from './exchange.js';
+import { clientResponseHeaders } from './headers.js';
+import { ACTION_HEADER, drained } from './respond.js';
+
+const DROP = new Set(['content-length', 'content-encoding']);
+
+type Outcome = 'complete' | 'aborted' | 'upstream_error';
+
+/** The upstream body, decompressed as a stream when the upstream compressed it anyway. */
+function decodedBody(body: Readable, encoding: string): Readable {
+  switch (encoding.trim().toLowerCase()) {
+    case 'gzip':
+    case 'x-gzip':
+      return body.pipe(createGunzip());
+    case 'deflate':
+      return body.pipe(createInflate());
+    case 'br':
+      return body.pipe(createBrotliDecompress());
+    default:
+      return body;
+  }
+}
+
+class StreamStopped extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+  }
+}
+
+/** Per-stream state: the guard, and the last event seen on each open channel (for flushEvent). */
+class SseRewriter {
+  readonly #flow: Flow;
+  readonly #sg: StreamGuard;
+  readonly #open = new Map<string, SseEvent>();
+
+  constructor(flow: Flow, sg: StreamGuard) {
+    this.#flow = flow;
+    this.#sg = sg;
+  }
+
+  /** Appends the wire text for `ev` (and any flush deltas before it) to `out`. Throws StreamStopped on block. */
+  event(ev: SseEvent, out: string[]): void {
+    if (isCommentOnly(ev)) {
+      out.push(serializeSse(ev));
+      return;
+    }
+    const { adapter } = this.#flow.route;
+    const subpath = this.#flow.target.subpath;
+    let data: Json | null = null;
+    try {
+      data = JSON.parse(ev.data) as Json;
+    } catch {
+      data = null; // '[DONE]' and other non-JSON control data: no text to scan
+    }
+    const ends = adapter.endsChannels(subpath, ev, data);
+    if (ends.length > 0 && this.#open.size > 0) {
+      for (const channel of [...this.#open.keys()]) {
+        if (ends.some((p) => channelMatches(p, channel))) this.#flushChannel(channel, out);
+      }
+    }
+    if (data === null) {
+      out.push(serializeSse(ev));
+      return;
+    }
+    const segments = adapter.streamSegments(subpath, ev, data);
+    if (segments.length === 0) {
+      out.push(serializeSse(ev));
+      return;
+    }
+    const rewrites = new Map<string, string>();
+    let whole: StreamSegment[] | undefined;
+    for (const seg of segments) {
+      if (isWholeChannel(seg.channel)) {
+        (whole ??= []).push(seg);
+        continue;
+      }
+      const pushed = this.#sg.push(seg.channel, seg.text);
+      this.#note(pushed.action);
+      if (pushed.action === 'block') throw new StreamStopped(`a secret was found in the response (channel ${seg.channel})`);
+      if (pushed.text !== seg.text) rewrites.set(seg.path, pushed.text);
+      this.#open.set(seg.channel, ev);
+    }
+    if (whole) {
+      const r = this.#sg.inspectWhole(whole);
+      this.#note(r.decision.action);
+      if (r.decision.action === 'block' && !r.decision.shadow) {
+        const types = [...new Set(r.decision.findings.map((f) => f.type))].sort().join(', ');
+        throw new StreamStopped(`the response contains ${types || 'a secret'}`);
+      }
+      for (const [p, t] of r.rewrites) rewrites.set(p, t);
+    }
+    out.push(serializeSse(rewrites.size > 0 ? { ...ev, data: JSON.stringify(applyRewrites(data, rewrites)) } : ev));
+  }
+
+  /** Releases everything still held (end of stream). */
+  flushAll(out: string[]): void {
+    for (const channel of [...this.#open.keys()]) this.#flushChannel(channel, out);
+  }
+
+  #flushChannel(channel: string, out: string[]): void {
+    const last = this.#open.get(channel);
+    this.#open.delete(channel);
+    const pushed = this.#sg.flush(channel);
+    this.#note(pushed.action);
+    if (pushed.action === 'block') throw new StreamStopped(`a secret was found in the response (channel ${channel})`);
+    if (pushed.text && last) {
+      out.push(serializeSse(this.#flow.route.adapter.flushEvent(this.#flow.target.subpath, channel, last, pushed.text)));
+    }
+  }
+
+  #note(action: Parameters<typeof strongest>[0]): void {
+    this.#flow.x.action = strongest(this.#flow.x.action, action);
+  }
+}
+
+export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData): Promise<void> {
+  const { ctx, route, target, x, res, guard } = flow;
+  const headers = clientResponseHeaders(up.headers, DROP);
+  // Headers leave before the stream's own action is known: they carry the request's action.
+  headers[ACTION_HEADER] = x.action;
+  headers['x-request-id'] = x.id;
+  if (ctx.draining) headers.connection = 'close';
+  res.writeHead(up.statusCode, headers);
+  res.flushHeaders();
+
+  const sg = guard.openStream();
+  const rewriter = new SseRewriter(flow, sg);
+  const parser = new SseParser();
+  let outcome: Outcome = 'complete';
+  const write = async (out: string[]): Promise<void> => {
+    if (out.length === 0 || res.destroyed) return;
+    const text = out.length === 1 ? (out[0] as string) : out.join('');
+    x.bytesOut += Buffer.byteLength(text);
+    if (!res.write(text)) await drained(res);
+  };
+  const source = decodedBody(up.body, headerString(up.headers['content-encoding']) ?? '');
+  let stopped: StreamStopped | undefined;
+  let failed = false;
+  try {
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      const out: string[] = [];
+      try {
+        for (const ev of parser.push(chunk)) rewriter.event(ev, out);
+      } catch (err) {
+        await write(out); // what was released before the stop is safe to send
+        throw err;
+      }
+      await write(out);
+    }
+    const out: string[] = [];
+    for (const ev of parser.end()) rewriter.event(ev, out);
+    rewriter.flushAll(out);
+    await write(out);
+  } catch (err) {
+    if (err instanceof StreamStopped) stopped = err;
+    else if (flow.abort.signal.aborted) outcome = 'aborted';
+    else if (isUpstreamError(err)) {
+      outcome = 'upstream_error';
+      failed = true;
+      x.upstreamError = 'reset';
+      ctx.metrics.upstreamErrors.inc({ route: route.name, kind: 'reset' });
+    } else {
+      // An event we could not parse or scan: fail closed, end the stream with the provider's error.
+      ctx.logger.warn({ reqId: x.id, route: route.name, err: errName(err) }, 'stream scan failed');
+      stopped = new StreamStopped(`the stream could not be scanned (${errName(err)})`);
+      outcome = 'upstream_error';
+    }
+  }
+  if (stopped) {
+    x.streamOutcome = 'stopped';
+    if (!res.destroyed) {
+      const msg = `leakgate stopped this response: ${stopped.reason} (values not shown). Request id ${x.id}.`;
+      await write([serializeSse(route.adapter.streamErrorEvent(msg, target.subpath))]);
+      res.end();
+    }
+    up.body.destroy(); // stop reading; undici closes the upstream request
+  } else if (failed || outcome === 'aborted') {
+    // The upstream broke the stream (or the client left): end the client's stream the same abrupt way,
+    // so its SDK raises the network error it would have raised against the provider.
+    res.destroy();
+  } else {
+    res.end();
+  }
+  try {
+    const d = await sg.end(outcome);
+    x.action = strongest(x.action, d.action);
+  } catch (err) {
+    ctx.logger.error({ reqId: x.id, route: route.name, err: errName(err) }, 'stream audit failed');
+  }
+}
+
+function isUpstreamError(err: unknown): boolean {
+  const code = (err as { code?: string } | null)?.code ?? '';
+  return code.startsWith('UND_ERR') || code.startsWith('ECONN') || code === 'EPIPE' || code.startsWith('Z_') || code === 'ERR_STREAM_PREMATURE_CLOSE';
+}
