@@ -24,6 +24,8 @@ export interface Def {
   notGen?: (valid: string) => string[];
   /** Extra values that must not be reported as genuine (test keys, publishable keys, doc examples). */
   not?: string[];
+  /** Override the start boundary (e.g. to refuse a `SB-` sandbox prefix before the token). */
+  start?: string;
   /** Override the class used for the end boundary. */
   endClass?: string;
   /** Finding type when several detectors report one kind. */
@@ -40,7 +42,7 @@ export function pattern(d: Def): string {
   const end = endBoundary(d.endClass ?? segClass(last));
   // A context that already ends in its own separator (`AccountKey=`) is followed directly by the value.
   if (d.ctx !== undefined) return `(?i:${d.ctx})${/[=:]$/.test(d.ctx) ? '' : SEP}(?<secret>${body})${end}`;
-  return `${startBoundary(d.body[0]!)}(?<secret>${body})${end}`;
+  return `${d.start ?? startBoundary(d.body[0]!)}(?<secret>${body})${end}`;
 }
 
 function gen(d: Def, rng: Rng): string {

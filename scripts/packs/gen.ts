@@ -25,7 +25,9 @@ const packs: PackDef[] = [
     allow: ['^AKIA[A-Z0-9]{4,9}EXAMPLE$', '^[A-Za-z0-9/+]{0,33}EXAMPLEKEY$', '^AKIAIOSFODNN7EXAMPLE$'] },
   { pack: 'source-ci', description: 'Source hosting, CI/CD and developer-platform credentials (GitHub, GitLab, Bitbucket, CircleCI, Terraform Cloud, …)', defs: sourceCi },
   { pack: 'ai', description: 'AI and LLM platform credentials (OpenAI, Anthropic, Hugging Face, vector databases, AI tooling, …)', defs: ai },
-  { pack: 'payments', description: 'Payment, commerce and billing credentials (Stripe, Square, PayPal/Braintree, Adyen, Shopify, …)', defs: payments },
+  { pack: 'payments', description: 'Payment, commerce and billing credentials (Stripe, Square, PayPal/Braintree, Adyen, Shopify, …)', defs: payments,
+    // Paddle's documented example key.
+    allow: ['^pdl_(?:live|sdbx)_apikey_01gtgztp8f4kek3yd4g1wrksa3_q6TGTJyvoIz7LDtXT65bX7_AQO$'] },
   { pack: 'identity-secrets', description: 'Identity providers and secret managers (Okta, Auth0, Vault, 1Password, Doppler, Infisical, …)', defs: identity },
 ];
 
