@@ -34,8 +34,7 @@ export const cloud: Def[] = [
   { id: 'gcp-service-account-key-id', provider: 'google', desc: 'Google service-account JSON key: private_key_id (40 hex)', env: 'private_key_id',
     ctx: '"private_key_id"', body: [r('hex', 40)], keywords: ['private_key_id'], confidence: 0.9, strength: 'strong', severity: 'high',
     ex: (v) => `{"type": "service_account", "project_id": "acme-prod", "private_key_id": "${v}", "client_email": "ci@acme-prod.iam.gserviceaccount.com"}` },
-  { id: 'firebase-cloud-messaging-server-key', provider: 'google', desc: 'Firebase Cloud Messaging legacy server key (AAAA…:APA91b…)', env: 'FCM_SERVER_KEY',
-    body: ['AAAA', r('b64url', 7), ':APA91b', r('b64url', 134)], keywords: [':apa91b'] },
+  // Firebase Cloud Messaging server keys live in databases.yaml (firebase-cloud-messaging-server-key).
   // Azure
   { id: 'azure-storage-account-key', provider: 'azure', desc: 'Azure Storage account key inside a connection string (AccountName=…;AccountKey=)', env: 'AZURE_STORAGE_CONNECTION_STRING',
     ctx: 'AccountName=[a-z0-9]{3,24};AccountKey=', body: [b64pad(86, '==')], keywords: ['accountkey='], confidence: 0.95, strength: 'strong', severity: 'critical',
