@@ -24,6 +24,10 @@ export interface Def {
   notGen?: (valid: string) => string[];
   /** Extra values that must not be reported as genuine (test keys, publishable keys, doc examples). */
   not?: string[];
+  /** A second, self-contained context regex (case-insensitive) used instead of ctx + separator, e.g. `SSWS\s+`. */
+  ctxAlt?: string;
+  /** Builds one more genuine example text (shown with ctxAlt). */
+  ex2?: (v: string) => string;
   /** Override the start boundary (e.g. to refuse a `SB-` sandbox prefix before the token). */
   start?: string;
   /** Override the class used for the end boundary. */
@@ -41,7 +45,10 @@ export function pattern(d: Def): string {
   const last = [...d.body].reverse().find((s) => typeof s !== 'string') ?? d.body[d.body.length - 1]!;
   const end = endBoundary(d.endClass ?? segClass(last));
   // A context that already ends in its own separator (`AccountKey=`) is followed directly by the value.
-  if (d.ctx !== undefined) return `(?i:${d.ctx})${/[=:]$/.test(d.ctx) ? '' : SEP}(?<secret>${body})${end}`;
+  if (d.ctx !== undefined) {
+    const lead = `(?i:${d.ctx})${/[=:]$/.test(d.ctx) ? '' : SEP}`;
+    return `${d.ctxAlt !== undefined ? `(?:${lead}|(?i:${d.ctxAlt}))` : lead}(?<secret>${body})${end}`;
+  }
   return `${d.start ?? startBoundary(d.body[0]!)}(?<secret>${body})${end}`;
 }
 
@@ -123,6 +130,10 @@ export function build(d: Def): Record<string, unknown> {
     genuine.push({ text: `  ${lowerEnv}: "${v[1]}"`, value: v[1]! });
     genuine.push({ text: `export ${env}='${v[2]}'  # rotated monthly`, value: v[2]! });
     not.push(`${env}=${short(d, rng)}`, `${env}=${placeholder(d, rng)}`, `the value ${gen(d, rng)} without any key name`);
+  }
+  if (d.ex2) {
+    const value = gen(d, rng);
+    genuine.push({ text: d.ex2(value), value });
   }
   if (d.notGen) not.push(...d.notGen(gen(d, rng)));
   not.push(...(d.not ?? []));

@@ -16,7 +16,8 @@ const vault = (p: string, id: string, what: string, min: number, gen: number): D
 
 export const identity: Def[] = [
   { id: 'okta-api-token', provider: 'okta', desc: 'Okta API token (00 + 40) next to an Okta key name or SSWS scheme', env: 'OKTA_API_TOKEN',
-    ctx: 'okta_?(?:api_?|client_?)?token|okta_?api_?key|ssws|authorization:\\s{0,3}ssws', body: ['00', r('b64url', 40)], keywords: ['okta', 'ssws'], confidence: 0.85, strength: 'strong', severity: 'critical' },
+    ctx: 'okta_?(?:api_?|client_?)?token|okta_?api_?key', ctxAlt: '\\bSSWS\\s{1,3}',
+    ex2: (v) => `curl -H "Authorization: SSWS ${v}" https://acme.okta.com/api/v1/users`, body: ['00', r('b64url', 40)], keywords: ['okta', 'ssws'], confidence: 0.85, strength: 'strong', severity: 'critical' },
   { id: 'okta-client-secret', provider: 'okta', desc: 'Okta OIDC client secret (40-64 url-safe) next to an Okta key name', env: 'OKTA_CLIENT_SECRET',
     ctx: 'okta_?(?:oauth2?_?)?client_?secret', body: [r('b64url', 40, 64, 64)], keywords: ['okta'] },
   { id: 'auth0-client-secret', provider: 'auth0', desc: 'Auth0 application client secret (64 url-safe) next to an Auth0 key name', env: 'AUTH0_CLIENT_SECRET',
