@@ -41,6 +41,7 @@ function contentBlock(list: SegmentList, base: string, block: JsonObject, depth:
       return;
     case 'tool_use':
     case 'server_tool_use':
+    case 'mcp_tool_use':
       // Every string in the tool input, keys and nesting kept in the path.
       list.strings(`${base}.input`, block['input']);
       return;

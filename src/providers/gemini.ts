@@ -45,7 +45,16 @@ function parts(list: SegmentList, base: string, contentValue: Json | undefined):
     const resp = field(part, 'functionResponse', 'function_response');
     const respObj = asObject(resp.value);
     if (respObj) list.strings(`${pb}.${resp.key}.response`, respObj['response']);
+    generatedCode(list, pb, part);
   });
+}
+
+/** Code the model wrote and ran (code execution tool): output text like any other. */
+function generatedCode(list: SegmentList, pb: string, part: JsonObject): void {
+  const code = field(part, 'executableCode', 'executable_code');
+  list.text(`${pb}.${code.key}.code`, asObject(code.value)?.['code']);
+  const result = field(part, 'codeExecutionResult', 'code_execution_result');
+  list.text(`${pb}.${result.key}.output`, asObject(result.value)?.['output']);
 }
 
 function responseBody(list: SegmentList, base: string, body: JsonObject): void {
@@ -137,11 +146,12 @@ export const geminiAdapter: ProviderAdapter = {
         const path = `candidates[${k}].content.parts[${j}]`;
         const text = part['text'];
         if (typeof text === 'string') out.push({ path: `${path}.text`, text, channel: `${ch}.${part['thought'] === true ? 'thought' : 'text'}` });
-        // Function calls arrive complete in one chunk: scanned whole.
+        // Function calls and executed code arrive complete in one chunk: scanned whole.
         const list = new SegmentList();
         const call = field(part, 'functionCall', 'function_call');
         const callObj = asObject(call.value);
         if (callObj) list.strings(`${path}.${call.key}.args`, callObj['args']);
+        generatedCode(list, path, part);
         for (const s of list.segments) out.push({ ...s, channel: WHOLE_PREFIX + s.path });
       });
     });

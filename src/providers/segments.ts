@@ -19,7 +19,10 @@ function isStructural(key: string, value: Json, parent: JsonObject): boolean {
   if (typeof value !== 'string') return false;
   if (STRUCTURAL_KEYS.has(key)) return true;
   // Inline binary (base64 images, files): not text; scanning megabytes of it only finds noise.
-  if (key === 'data' && (parent['type'] === 'base64' || 'mimeType' in parent || 'mime_type' in parent)) return true;
+  if (key === 'file_data') return true;
+  if (key === 'data' && (parent['type'] === 'base64' || 'mimeType' in parent || 'mime_type' in parent || 'format' in parent)) {
+    return true;
+  }
   return value.startsWith('data:') && value.slice(0, 128).includes(';base64,');
 }
 
