@@ -1,6 +1,7 @@
 // Starts a real gateway on 127.0.0.1:0 in-process for a test, with upstreams pointing at a fake
 // provider, a test Guard, and the log lines captured (so tests can assert what is, and is not, logged).
 import { Writable } from 'node:stream';
+import { stringify } from 'yaml';
 import { parseConfig } from '../../src/config/load.js';
 import { createGateway, type Gateway } from '../../src/main.js';
 import type { Guard } from '../../src/policy/types.js';
@@ -21,20 +22,25 @@ export interface TestGatewayOptions {
   guard: Guard;
   /** Base URL of the fake provider; used for openai/anthropic/gemini unless `upstreams` is given. */
   upstream: string;
-  /** Extra YAML merged into the generated config (a full `upstreams:` block replaces the default one). */
-  yaml?: string;
+  /** Extra `server:` settings (merged over host 127.0.0.1, port 0). */
+  server?: Record<string, unknown>;
+  /** Replaces the default upstreams (openai/anthropic/gemini → `upstream`). */
+  upstreams?: Record<string, Record<string, unknown>>;
+  /** Other top-level config sections (policy, log, …). */
+  config?: Record<string, unknown>;
 }
 
 export async function startGateway(opts: TestGatewayOptions): Promise<TestGateway> {
-  const upstreams = opts.yaml?.includes('upstreams:')
-    ? ''
-    : `upstreams:
-  openai: { url: "${opts.upstream}", api: openai }
-  anthropic: { url: "${opts.upstream}", api: anthropic }
-  gemini: { url: "${opts.upstream}", api: gemini }
-`;
-  const yaml = `server:\n  host: 127.0.0.1\n  port: 0\n${upstreams}${opts.yaml ?? ''}`;
-  const loaded = parseConfig(yaml.replaceAll('${UPSTREAM}', opts.upstream), '/test/leakgate.yaml', {});
+  const raw = {
+    server: { host: '127.0.0.1', port: 0, ...opts.server },
+    upstreams: opts.upstreams ?? {
+      openai: { url: opts.upstream, api: 'openai' },
+      anthropic: { url: opts.upstream, api: 'anthropic' },
+      gemini: { url: opts.upstream, api: 'gemini' },
+    },
+    ...opts.config,
+  };
+  const loaded = parseConfig(stringify(raw), '/test/leakgate.yaml', {});
   let text = '';
   const logs: Record<string, unknown>[] = [];
   const sink = new Writable({
