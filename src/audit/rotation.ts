@@ -18,14 +18,19 @@ export function shouldRotate(p: RotationPolicy, sizeBytes: () => number, genesis
 }
 
 function stamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
+  // 20261123T191453123Z: sorts in time order, milliseconds included.
+  return new Date(ms).toISOString().replace(/[-:.]/g, '');
 }
 
-/** `audit.db` → `audit.20261123T191453Z.<log id prefix>.db` (sorts by time). */
+/** `audit.db` → `audit.20261123T191453123Z.<log id prefix>.db`; unique, and names sort in rotation order. */
 export function rotatedName(db: string, logId: string, nowMs: number): string {
   const ext = extname(db);
   const stem = basename(db, ext);
-  return join(dirname(db), `${stem}.${stamp(nowMs)}.${logId.slice(0, 8)}${ext}`);
+  const last = rotatedFiles(db).at(-1);
+  let ms = nowMs;
+  // Two rotations in one millisecond (or a clock step back) must still sort in order.
+  while (last !== undefined && join(dirname(db), `${stem}.${stamp(ms)}`) <= last.slice(0, last.length - ext.length - 9)) ms++;
+  return join(dirname(db), `${stem}.${stamp(ms)}.${logId.slice(0, 8)}${ext}`);
 }
 
 /** Rotated files of `db`, oldest first. */
@@ -33,7 +38,7 @@ export function rotatedFiles(db: string): string[] {
   const ext = extname(db);
   const stem = basename(db, ext);
   const dir = dirname(db);
-  const re = /^\d{8}T\d{6}Z\.[0-9a-f]{8}$/;
+  const re = /^\d{8}T\d{9}Z\.[0-9a-f]{8}$/;
   return readdirSync(dir)
     .filter((f) => f.startsWith(stem + '.') && f.endsWith(ext) && re.test(f.slice(stem.length + 1, f.length - ext.length)))
     .sort()

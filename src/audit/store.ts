@@ -2,7 +2,7 @@
 // head, checkpoints) so another backend (PostgreSQL) can join later without touching the writer
 // or the verifier. Versioned schema, WAL, statements prepared once.
 import Database from 'better-sqlite3';
-import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 export const SCHEMA_VERSION = 1;
@@ -56,7 +56,7 @@ export interface AuditStore {
   rowAt(seq: number): StoredRow | undefined;
   addCheckpoint(cp: StoredCheckpoint): void;
   checkpoints(): StoredCheckpoint[];
-  /** Bytes on disk (database + WAL). */
+  /** Logical size of the log in bytes (what rotation by size compares). */
   sizeBytes(): number;
   close(): void;
 }
@@ -94,6 +94,8 @@ export class SqliteStore implements AuditStore {
   readonly #rowAt: Database.Statement;
   readonly #chain: Database.Statement;
   readonly #cps: Database.Statement;
+  readonly #pageCount: Database.Statement;
+  readonly #pageSize: number;
 
   constructor(file: string, opts: SqliteStoreOptions = {}) {
     this.file = file;
@@ -128,6 +130,8 @@ export class SqliteStore implements AuditStore {
     this.#rowAt = this.#db.prepare('SELECT seq, time_ms, body, hash FROM rows WHERE seq = ?');
     this.#chain = this.#db.prepare('SELECT seq, hash, body, time_ms FROM rows WHERE seq >= ? ORDER BY seq LIMIT 4096').raw(true);
     this.#cps = this.#db.prepare('SELECT size, head, time_ms, note FROM checkpoints ORDER BY size');
+    this.#pageCount = this.#db.prepare('PRAGMA page_count').pluck(true);
+    this.#pageSize = this.#db.pragma('page_size', { simple: true }) as number;
   }
 
   head(): { seq: number; hash: Buffer } | null {
@@ -193,11 +197,8 @@ export class SqliteStore implements AuditStore {
   }
 
   sizeBytes(): number {
-    let n = 0;
-    for (const f of [this.file, `${this.file}-wal`]) {
-      try { n += statSync(f).size; } catch { /* absent */ }
-    }
-    return n;
+    // Logical size (pages in use, WAL included); the files themselves grow and shrink with WAL checkpoints.
+    return (this.#pageCount.get() as number) * this.#pageSize;
   }
 
   close(): void {
