@@ -9,11 +9,24 @@ type JsonObject = { [key: string]: Json };
 // A fixed pattern, not user input: keys written bare after a dot.
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
 
+// Keys repeat across bodies ('messages', 'content', 'text'): their path suffix is computed once.
+const KEY_SUFFIX = new Map<string, string>();
+const KEY_SUFFIX_MAX = 4096;
+
+function keySuffix(key: string): string {
+  let suffix = KEY_SUFFIX.get(key);
+  if (suffix === undefined) {
+    suffix = IDENT.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`;
+    if (KEY_SUFFIX.size < KEY_SUFFIX_MAX) KEY_SUFFIX.set(key, suffix);
+  }
+  return suffix;
+}
+
 /** Appends one step to a path string. */
 export function childPath(base: string, step: PathStep): string {
   if (typeof step === 'number') return `${base}[${step}]`;
-  if (IDENT.test(step)) return base === '' ? step : `${base}.${step}`;
-  return `${base}[${JSON.stringify(step)}]`;
+  const suffix = keySuffix(step);
+  return base === '' && suffix.charCodeAt(0) === 46 /* '.' */ ? step : base + suffix;
 }
 
 export function formatPath(steps: readonly PathStep[]): string {
@@ -158,29 +171,48 @@ export function applyRewrites(body: Json, rewrites: ReadonlyMap<string, string>)
   return rebuild(body, root, '');
 }
 
+export interface CollectOptions {
+  /** Leaves out a string field that is structure, not text (called only for string values). */
+  skip?: (key: string, value: string, parent: JsonObject) => boolean;
+  /** Paths already taken. */
+  covered?: ReadonlySet<string>;
+}
+
 /**
  * Appends every string value under `value` (at `base`) as a segment, depth first in key order.
- * `skip(key, value, parent)` may leave out structural fields; `covered` paths are left out too.
+ * Paths are built only for strings and containers, never for numbers, booleans or null.
  */
-export function collectStrings(
+export function collectStrings(value: Json | undefined, base: string, out: { path: string; text: string }[], opts: CollectOptions = {}): void {
+  const covered = opts.covered !== undefined && opts.covered.size > 0 ? opts.covered : undefined;
+  walk(value, base, out, opts.skip, covered);
+}
+
+function walk(
   value: Json | undefined,
   base: string,
   out: { path: string; text: string }[],
-  opts: { skip?: (key: string, value: Json, parent: JsonObject) => boolean; covered?: ReadonlySet<string> } = {},
+  skip: CollectOptions['skip'],
+  covered: ReadonlySet<string> | undefined,
 ): void {
   if (typeof value === 'string') {
-    if (!opts.covered?.has(base)) out.push({ path: base, text: value });
+    if (covered === undefined || !covered.has(base)) out.push({ path: base, text: value });
     return;
   }
+  if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) collectStrings(value[i], childPath(base, i), out, opts);
+    for (let i = 0; i < value.length; i++) {
+      const child = value[i];
+      if (typeof child === 'object' ? child !== null : typeof child === 'string') walk(child, `${base}[${i}]`, out, skip, covered);
+    }
     return;
   }
-  if (isObject(value)) {
-    for (const k of Object.keys(value)) {
-      const child = value[k] as Json;
-      if (opts.skip?.(k, child, value)) continue;
-      collectStrings(child, childPath(base, k), out, opts);
+  for (const k of Object.keys(value)) {
+    const child = value[k];
+    if (typeof child === 'string') {
+      if (skip !== undefined && skip(k, child, value)) continue;
+    } else if (typeof child !== 'object' || child === null) {
+      continue;
     }
+    walk(child, childPath(base, k), out, skip, covered);
   }
 }

@@ -15,8 +15,7 @@ const STRUCTURAL_KEYS: ReadonlySet<string> = new Set([
   'service_tier', 'reasoning_effort', 'encoding_format', 'effort', 'format', 'responseMimeType', 'response_mime_type',
 ]);
 
-function isStructural(key: string, value: Json, parent: JsonObject): boolean {
-  if (typeof value !== 'string') return false;
+function isStructural(key: string, value: string, parent: JsonObject): boolean {
   if (STRUCTURAL_KEYS.has(key)) return true;
   // Inline binary (base64 images, files): not text; scanning megabytes of it only finds noise.
   if (key === 'file_data') return true;
@@ -30,9 +29,9 @@ export class SegmentList {
   readonly segments: Segment[] = [];
   readonly #covered = new Set<string>();
 
-  /** Adds `value` at `path` when it is a string. */
+  /** Adds `value` at `path` when it is a string. Adapters name each modelled path once. */
   text(path: string, value: Json | undefined): void {
-    if (typeof value !== 'string' || this.#covered.has(path)) return;
+    if (typeof value !== 'string') return;
     this.#covered.add(path);
     this.segments.push({ path, text: value });
   }
@@ -40,15 +39,13 @@ export class SegmentList {
   /** Adds every string under `value` (tool arguments objects, function responses), keys included as paths. */
   strings(path: string, value: Json | undefined): void {
     const found: Segment[] = [];
-    collectStrings(value, path, found, { covered: this.#covered });
+    collectStrings(value, path, found);
     for (const s of found) this.text(s.path, s.text);
   }
 
-  /** Adds every string of `body` not yet added, leaving out structural fields. */
+  /** Adds every string of `body` not yet added, leaving out structural fields. Call it last. */
   residual(body: Json): void {
-    const found: Segment[] = [];
-    collectStrings(body, '', found, { covered: this.#covered, skip: isStructural });
-    for (const s of found) this.text(s.path, s.text);
+    collectStrings(body, '', this.segments, { covered: this.#covered, skip: isStructural });
   }
 }
 

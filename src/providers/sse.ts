@@ -66,19 +66,25 @@ export class SseParser {
       this.#afterCR = false;
       if (text.charCodeAt(0) === LF) start = 1;
     }
-    for (let i = start; i < n; i++) {
+    // indexOf is much faster than a per-character loop; each position is still looked at once.
+    let nextLF = text.indexOf('\n', start);
+    let nextCR = text.indexOf('\r', start);
+    while (nextLF !== -1 || nextCR !== -1) {
+      const i = nextCR === -1 || (nextLF !== -1 && nextLF < nextCR) ? nextLF : nextCR;
       const c = text.charCodeAt(i);
-      if (c !== LF && c !== CR) continue;
       this.#append(text, start, i);
       this.#takeLine(out);
+      let end = i;
       if (c === CR) {
         if (i + 1 < n) {
-          if (text.charCodeAt(i + 1) === LF) i++;
+          if (text.charCodeAt(i + 1) === LF) end = i + 1;
         } else {
           this.#afterCR = true;
         }
       }
-      start = i + 1;
+      start = end + 1;
+      if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start);
+      if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf('\r', start);
     }
     if (start < n) this.#append(text, start, n);
   }
