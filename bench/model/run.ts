@@ -1,0 +1,337 @@
+// Classifier benchmark: rules-only vs rules+model side by side in one run.
+//   node --import tsx bench/model/run.ts [--cases FILE] [--dataset FILE] [--mb N]
+// 1. Peer bench (/work/shared/bench/peer-dev/cases.jsonl, evaluation only): strict/lenient F1 for
+//    genuine, split into provider-format and generic/ambiguous candidates; placeholder F1.
+// 2. The model's own held-out test split (models/data/out/dataset.jsonl): per-class P/R/F1 and
+//    three-class macro-F1; rules-only vs rules+model where the engine produced the candidate.
+// 3. Latency: model inference per batch (p50/p99 at batch 1/8/64) and the added cost per MB scanned.
+// Prints a table and a JSON result; writes bench/model/out/latest.json.
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createEngine } from '../../src/detect/engine.js';
+import { isStrong, type EncodedCandidate } from '../../src/detect/model/features.js';
+import { modelClass } from '../../src/detect/model/fusion.js';
+import { createClassifier } from '../../src/detect/model/index.js';
+import { loadOnnxSession } from '../../src/detect/model/session.js';
+import { ConfigSchema } from '../../src/config/schema.js';
+import type { Finding, SecretClass } from '../../src/detect/types.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const arg = (k: string, d: string): string => {
+  const i = process.argv.indexOf(k);
+  return i >= 0 ? (process.argv[i + 1] ?? d) : d;
+};
+const CASES = arg('--cases', '/work/shared/bench/peer-dev/cases.jsonl');
+const DATASET = arg('--dataset', join(ROOT, 'models/data/out/dataset.jsonl'));
+const MODEL = join(ROOT, 'models/leakgate-classifier.onnx');
+const META = join(ROOT, 'models/leakgate-classifier.json');
+const CLASSES: SecretClass[] = ['genuine', 'placeholder', 'benign'];
+
+interface PRF {
+  precision: number;
+  recall: number;
+  f1: number;
+  tp: number;
+  fp: number;
+  fn: number;
+}
+const prf = (tp: number, fp: number, fn: number): PRF => {
+  const p = tp + fp ? tp / (tp + fp) : 0;
+  const r = tp + fn ? tp / (tp + fn) : 0;
+  const r4 = (x: number): number => Math.round(x * 10000) / 10000;
+  return { precision: r4(p), recall: r4(r), f1: r4(p + r ? (2 * p * r) / (p + r) : 0), tp, fp, fn };
+};
+const pct = (xs: number[], q: number): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+};
+const r3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+function perClass(y: SecretClass[], pred: SecretClass[]): Record<string, PRF | number> {
+  const out: Record<string, PRF | number> = {};
+  for (const c of CLASSES) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    for (let i = 0; i < y.length; i++) {
+      if (pred[i] === c && y[i] === c) tp++;
+      else if (pred[i] === c) fp++;
+      else if (y[i] === c) fn++;
+    }
+    out[c] = prf(tp, fp, fn);
+  }
+  out['macro_f1'] = r3(CLASSES.reduce((s, c) => s + (out[c] as PRF).f1, 0) / 3);
+  return out;
+}
+
+// ---------- 1. peer bench ----------
+interface Case {
+  id: string;
+  ext: string;
+  text: string;
+  secrets: { line: number; value: string; class: 'genuine' | 'placeholder'; type: string }[];
+}
+
+interface PeerTally {
+  all: [number, number, number];
+  lenient: [number, number, number];
+  provider: [number, number, number];
+  generic: [number, number, number];
+  placeholder: [number, number, number];
+}
+
+const newTally = (): PeerTally => ({ all: [0, 0, 0], lenient: [0, 0, 0], provider: [0, 0, 0], generic: [0, 0, 0], placeholder: [0, 0, 0] });
+const isGenericLabel = (type: string): boolean => /generic|password|entropy|secret-key|api-key$|jwt|basic-auth|connection|url/.test(type) && !/^(aws|github|gitlab|slack|stripe|openai|anthropic)/.test(type);
+
+function tallyCase(t: PeerTally, c: Case, findings: Finding[]): void {
+  const lines = c.text.split('\n');
+  const lineOf = (f: Finding): number => f.line;
+  const genuineLabels = c.secrets.filter((s) => s.class === 'genuine');
+  const used = new Set<number>();
+  const usedLenient = new Set<number>();
+  for (const f of findings) {
+    if (f.class !== 'genuine') continue;
+    const strict = genuineLabels.findIndex((s, i) => !used.has(i) && s.line === lineOf(f) && s.value === f.value);
+    const group = (i: number): 'provider' | 'generic' => (isGenericLabel(genuineLabels[i]!.type) ? 'generic' : 'provider');
+    if (strict >= 0) {
+      used.add(strict);
+      t.all[0]++;
+      t[group(strict)][0]++;
+    } else {
+      t.all[1]++;
+      t[isStrong(f.type, f.signals) ? 'provider' : 'generic'][1]++;
+    }
+    const len = genuineLabels.findIndex((s, i) => {
+      if (usedLenient.has(i) || s.line !== lineOf(f)) return false;
+      const [a, b] = s.value.length <= f.value.length ? [s.value, f.value] : [f.value, s.value];
+      return b.includes(a) && a.length >= 0.8 * b.length;
+    });
+    if (len >= 0) {
+      usedLenient.add(len);
+      t.lenient[0]++;
+    } else t.lenient[1]++;
+  }
+  genuineLabels.forEach((s, i) => {
+    if (!used.has(i)) {
+      t.all[2]++;
+      t[isGenericLabel(s.type) ? 'generic' : 'provider'][2]++;
+    }
+    if (!usedLenient.has(i)) t.lenient[2]++;
+  });
+  // Placeholder task: a labelled placeholder found as placeholder is a TP; found as genuine, an error.
+  for (const s of c.secrets.filter((x) => x.class === 'placeholder')) {
+    const hit = findings.find((f) => f.line === s.line && (f.value.includes(s.value) || s.value.includes(f.value)));
+    if (hit?.class === 'placeholder') t.placeholder[0]++;
+    else t.placeholder[2]++;
+  }
+  for (const f of findings) {
+    if (f.class === 'placeholder' && !c.secrets.some((s) => s.class === 'placeholder' && s.line === f.line)) t.placeholder[1]++;
+  }
+  void lines;
+}
+
+const summarise = (t: PeerTally): Record<string, PRF> => ({
+  genuine_strict: prf(...t.all),
+  genuine_lenient: prf(...t.lenient),
+  genuine_provider_format: prf(...t.provider),
+  genuine_generic: prf(...t.generic),
+  placeholder: prf(...t.placeholder),
+});
+
+const EXT_PATH: Record<string, string> = { txt: 'snippet.txt' };
+
+async function peerBench(): Promise<Record<string, unknown> | null> {
+  if (!existsSync(CASES)) return null;
+  const cases = readFileSync(CASES, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Case);
+  const cfg = ConfigSchema.parse({ upstreams: {} }).model;
+  const classifier = await createClassifier({ ...cfg, deadlineMs: 1000 });
+  const engine = createEngine({ packPaths: [join(ROOT, 'filter-packs')], classifier });
+  const rules = newTally();
+  const model = newTally();
+  let changed = 0;
+  for (const c of cases) {
+    const seg = [{ path: c.id, text: c.text }];
+    const ctx = { filePath: EXT_PATH[c.ext] ?? `snippet.${c.ext}` };
+    const fr = engine.scanRules(seg, ctx);
+    const fm = await engine.scan(seg, ctx);
+    changed += fm.filter((f) => f.signals.some((s) => s.startsWith('rules:'))).length;
+    tallyCase(rules, c, fr);
+    tallyCase(model, c, fm);
+  }
+  await classifier.close();
+  return { cases: cases.length, rules_only: summarise(rules), rules_model: summarise(model), findings_reclassified: changed, classifier: classifier.stats() };
+}
+
+// ---------- 2. own test split ----------
+interface Row {
+  split: string;
+  label: SecretClass;
+  rulesClass: SecretClass | null;
+  strong: boolean;
+  type: string;
+  group: string;
+  v: number[];
+  c: number[];
+  f: number[];
+}
+
+async function ownSplit(): Promise<Record<string, unknown> | null> {
+  if (!existsSync(DATASET)) return null;
+  const rows: Row[] = [];
+  for (const l of readFileSync(DATASET, 'utf8').split('\n')) {
+    if (!l.includes('"split":"test"')) continue;
+    rows.push(JSON.parse(l) as Row);
+  }
+  const s = await loadOnnxSession(MODEL, META, 1);
+  const probs: Float32Array[] = [];
+  for (let i = 0; i < rows.length; i += 256) {
+    const batch: EncodedCandidate[] = rows.slice(i, i + 256).map((r) => ({ value: Int32Array.from(r.v), context: Int32Array.from(r.c), feats: Float32Array.from(r.f) }));
+    probs.push(await s.run(batch));
+  }
+  await s.close();
+  const all = new Float32Array(rows.length * 3);
+  let at = 0;
+  for (const p of probs) {
+    all.set(p, at);
+    at += p.length;
+  }
+  const t = s.meta.thresholds.genuine;
+  const y = rows.map((r) => r.label);
+  const pred = rows.map((_, i) => modelClass(all.subarray(i * 3, i * 3 + 3), t));
+  const out: Record<string, unknown> = { examples: rows.length, model: perClass(y, pred) };
+  const eng = rows.map((r, i) => [r, i] as const).filter(([r]) => r.rulesClass !== null);
+  if (eng.length > 0) {
+    const ye = eng.map(([r]) => r.label);
+    out['engine_found'] = eng.length;
+    out['engine_rules_only'] = perClass(ye, eng.map(([r]) => r.rulesClass!));
+    // Rules+model = fusion: strong structure keeps the rules' class, the rest take the model's.
+    out['engine_rules_model'] = perClass(ye, eng.map(([r, i]) => (r.strong ? r.rulesClass! : pred[i]!)));
+  }
+  return out;
+}
+
+// ---------- 3. latency ----------
+function corpus(maxBytes: number): { path: string; text: string }[] {
+  const out: { path: string; text: string }[] = [];
+  let total = 0;
+  const walk = (dir: string): void => {
+    for (const e of readdirSync(dir).sort()) {
+      if (total >= maxBytes) return;
+      const p = join(dir, e);
+      const st = statSync(p);
+      if (st.isDirectory()) walk(p);
+      else if (/\.(js|ts|json|md|yml|py)$/.test(e) && st.size < 200_000) {
+        out.push({ path: p.slice(ROOT.length + 1), text: readFileSync(p, 'utf8') });
+        total += st.size;
+      }
+    }
+  };
+  for (const d of ['node_modules/undici/lib', 'node_modules/openai/resources', 'node_modules/zod/src', 'node_modules/pino', 'node_modules/yaml/dist']) {
+    if (existsSync(join(ROOT, d))) walk(join(ROOT, d));
+  }
+  return out;
+}
+
+async function latency(mb: number): Promise<Record<string, unknown>> {
+  const s = await loadOnnxSession(MODEL, META, 1);
+  const rnd = (n: number): Int32Array => Int32Array.from({ length: n }, () => 1 + Math.floor(Math.random() * 95) + 32);
+  const mk = (): EncodedCandidate => ({ value: rnd(64), context: rnd(160), feats: new Float32Array(41).fill(0.3) });
+  const perBatch: Record<string, { p50_ms: number; p99_ms: number; runs: number }> = {};
+  for (const n of [1, 8, 64]) {
+    const batch = Array.from({ length: n }, mk);
+    for (let i = 0; i < 10; i++) await s.run(batch);
+    const ts: number[] = [];
+    const runs = n === 64 ? 200 : 400;
+    for (let i = 0; i < runs; i++) {
+      const t0 = process.hrtime.bigint();
+      await s.run(batch);
+      ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+    }
+    perBatch[`batch_${n}`] = { p50_ms: r3(pct(ts, 0.5)), p99_ms: r3(pct(ts, 0.99)), runs };
+  }
+  await s.close();
+
+  // Added cost per MB: scan() (rules + model) vs scanRules() on the same source files.
+  const files = corpus(mb * 1024 * 1024);
+  const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
+  const cfg = ConfigSchema.parse({ upstreams: {} }).model;
+  const classifier = await createClassifier({ ...cfg, deadlineMs: 1000 });
+  const engine = createEngine({ packPaths: [join(ROOT, 'filter-packs')], classifier });
+  const rulesMs: number[] = [];
+  const modelMs: number[] = [];
+  let candidates = 0;
+  for (let rep = 0; rep < 3; rep++) {
+    let t0 = performance.now();
+    for (const f of files) engine.scanRules([f], { filePath: f.path });
+    rulesMs.push(performance.now() - t0);
+    t0 = performance.now();
+    for (const f of files) await engine.scan([f], { filePath: f.path });
+    modelMs.push(performance.now() - t0);
+  }
+  const before = classifier.stats();
+  candidates = before.scored;
+  await classifier.close();
+  const mbs = bytes / (1024 * 1024);
+  const rMed = pct(rulesMs, 0.5);
+  const mMed = pct(modelMs, 0.5);
+  return {
+    per_batch: perBatch,
+    scan: {
+      mb: r3(mbs),
+      files: files.length,
+      rules_ms_per_mb: r3(rMed / mbs),
+      rules_model_ms_per_mb: r3(mMed / mbs),
+      added_ms_per_mb: r3((mMed - rMed) / mbs),
+      ratio: r3(mMed / rMed),
+      model_scored_per_run: Math.round(candidates / 3),
+      batches_per_run: Math.round(before.batches / 3),
+    },
+  };
+}
+
+const f1 = (x: unknown): string => (typeof x === 'object' && x !== null && 'f1' in x ? ((x as PRF).f1).toFixed(3) : String(x));
+
+async function main(): Promise<void> {
+  const machine = { date: new Date().toISOString(), nproc: cpus().length, node: process.version };
+  let peer: Record<string, unknown> | null = null;
+  try {
+    peer = await peerBench();
+  } catch (err) {
+    peer = { error: (err as Error).message };
+  }
+  const own = await ownSplit();
+  const lat = await latency(Number(arg('--mb', '2')));
+  const result = { machine, model: JSON.parse(readFileSync(META, 'utf8')).version as string, peer, own_test_split: own, latency: lat };
+
+  console.log('\n== peer bench (evaluation only) — rules only vs rules + model ==');
+  if (peer && 'rules_only' in peer) {
+    const ro = peer['rules_only'] as Record<string, PRF>;
+    const rm = peer['rules_model'] as Record<string, PRF>;
+    console.log('metric'.padEnd(26), 'rules'.padStart(8), 'rules+model'.padStart(12));
+    for (const k of Object.keys(ro)) console.log(k.padEnd(26), f1(ro[k]).padStart(8), f1(rm[k]).padStart(12));
+  } else console.log(JSON.stringify(peer));
+  if (own) {
+    console.log('\n== own test split (held-out families) ==');
+    const m = own['model'] as Record<string, PRF | number>;
+    for (const c of CLASSES) {
+      const x = m[c] as PRF;
+      console.log(c.padEnd(12), `P ${x.precision.toFixed(3)}  R ${x.recall.toFixed(3)}  F1 ${x.f1.toFixed(3)}`);
+    }
+    console.log('macro-F1', m['macro_f1']);
+    if (own['engine_rules_only']) {
+      const ro = own['engine_rules_only'] as Record<string, PRF | number>;
+      const rm = own['engine_rules_model'] as Record<string, PRF | number>;
+      console.log(`engine-found subset (${String(own['engine_found'])}): rules-only macro-F1 ${String(ro['macro_f1'])} vs rules+model ${String(rm['macro_f1'])}`);
+      for (const c of CLASSES) console.log(`  ${c.padEnd(12)} rules ${f1(ro[c])}  rules+model ${f1(rm[c])}`);
+    }
+  }
+  console.log('\n== latency ==');
+  console.log(JSON.stringify(lat, null, 1));
+  mkdirSync(join(ROOT, 'bench/model/out'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench/model/out/latest.json'), JSON.stringify(result, null, 2));
+  console.log('\nJSON ' + JSON.stringify(result));
+}
+
+await main();

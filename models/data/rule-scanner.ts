@@ -1,0 +1,46 @@
+// The rule engine as the generator uses it: candidates and signals exactly as the product makes
+// them. Loaded lazily so the generator still runs (with planted findings) while the engine or the
+// packs are unavailable.
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Finding, ScanContext } from '../../src/detect/types.js';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface RuleScanner {
+  /** The engine's finding that best covers [start, end) of text, if any. */
+  findAt(text: string, ctx: ScanContext, start: number, end: number): Finding | undefined;
+  /** All candidates (benign included). */
+  scanAll(text: string, ctx: ScanContext): Finding[];
+}
+
+export async function loadRuleScanner(): Promise<RuleScanner | null> {
+  const packDir = join(ROOT, 'filter-packs');
+  if (!existsSync(join(ROOT, 'src/detect/engine.ts')) || !existsSync(packDir)) return null;
+  try {
+    const mod = (await import('../../src/detect/engine.js')) as typeof import('../../src/detect/engine.js');
+    const engine = mod.createEngine({ packPaths: [packDir] });
+    const scanAll = (text: string, ctx: ScanContext): Finding[] => engine.scanRules([{ path: 'gen', text }], { ...ctx, includeBenign: true });
+    return {
+      scanAll,
+      findAt(text, ctx, start, end) {
+        let best: Finding | undefined;
+        let bestOverlap = 0;
+        for (const f of scanAll(text, ctx)) {
+          const ov = Math.min(end, f.end) - Math.max(start, f.start);
+          // The finding must be mostly the planted value (not a neighbour that touches it).
+          if (ov <= 0 || ov < 0.6 * (end - start) || ov < 0.6 * (f.end - f.start)) continue;
+          if (ov > bestOverlap) {
+            best = f;
+            bestOverlap = ov;
+          }
+        }
+        return best;
+      },
+    };
+  } catch (err) {
+    console.error(`rule engine unavailable, using planted findings: ${(err as Error).message}`);
+    return null;
+  }
+}
