@@ -112,7 +112,7 @@ describe('tamper detection (SQLite file)', () => {
     const f = attacked((db) => {
       db.prepare('UPDATE rows SET seq = -(seq + 1) WHERE seq >= 10').run();
       db.prepare('UPDATE rows SET seq = -seq WHERE seq < 0').run();
-      const forged = { ...body(db, 9), seq: 10, request_id: 'forged', prev: (db.prepare('SELECT hash FROM rows WHERE seq = 9').get() as { hash: Buffer }).hash.toString('hex') };
+      const forged: Record<string, CanonicalValue> = { ...body(db, 9), seq: 10, request_id: 'forged', prev: (db.prepare('SELECT hash FROM rows WHERE seq = 9').get() as { hash: Buffer }).hash.toString('hex') };
       const text = canonicalJson(forged);
       db.prepare('INSERT INTO rows (seq, time_ms, body, hash) VALUES (?, ?, ?, ?)').run(10, Date.parse(String(forged.time)), text, rowHash(text));
     });
@@ -123,7 +123,7 @@ describe('tamper detection (SQLite file)', () => {
     const f = attacked((db) => {
       db.prepare('UPDATE rows SET seq = -(seq + 1) WHERE seq >= 10').run();
       db.prepare('UPDATE rows SET seq = -seq WHERE seq < 0').run();
-      const forged = { ...body(db, 11), seq: 10, request_id: 'forged', prev: 'f'.repeat(64) };
+      const forged: Record<string, CanonicalValue> = { ...body(db, 11), seq: 10, request_id: 'forged', prev: 'f'.repeat(64) };
       const text = canonicalJson(forged);
       db.prepare('INSERT INTO rows (seq, time_ms, body, hash) VALUES (?, ?, ?, ?)').run(10, Date.parse(String(forged.time)), text, rowHash(text));
       // and the renumbered original rows claim their new places only in the seq column
