@@ -104,8 +104,9 @@ export class HoldbackScanner {
         changed = false;
         for (const f of found) {
           const end = f.end - base;
-          if ((end > cut || end >= pending.length) && f.start - base < cut) {
-            cut = Math.max(0, f.start - base);
+          const start = Math.max(0, f.start - base);
+          if ((end > cut || end >= pending.length) && start < cut) {
+            cut = start;
             changed = true;
           }
         }

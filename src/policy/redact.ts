@@ -33,10 +33,13 @@ export function mergeSpans(spans: readonly RedactSpan[], text: string): RedactSp
 export function redactText(text: string, spans: readonly RedactSpan[], replace: (s: RedactSpan) => string = (s) => marker(s.type)): string {
   if (spans.length === 0) return text;
   const merged = mergeSpans(spans, text);
+  // Replacements are made in reading order (reversible tokens number in the order a reader meets them),
+  // then spliced in from the end backwards so earlier offsets stay valid.
+  const replacements = merged.map(replace);
   let out = text;
   for (let i = merged.length - 1; i >= 0; i--) {
     const s = merged[i]!;
-    out = out.slice(0, s.start) + replace(s) + out.slice(s.end);
+    out = out.slice(0, s.start) + replacements[i]! + out.slice(s.end);
   }
   return out;
 }
