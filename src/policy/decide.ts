@@ -1,8 +1,11 @@
 // Turns one finding into an action. The configuration is compiled once into a PolicyTable; per
 // request, scopeFor(route, tenant) picks the layers that apply, and decideFinding() walks them in
 // precedence order: tenant override > route (upstream.policy) > type (policy.types) > pack
-// (policy.packs, then the pack file's own defaults) > global (policy.genuine/placeholder/benign).
-import type { Config } from '../config/schema.js';
+// (policy.packs) > global (policy.genuine/placeholder/benign, LEAKGATE_ACTION).
+// A pack file's own `actions` replace only the built-in defaults: they apply for a class while the
+// global setting for it is still the schema default, so an operator's global choice (e.g.
+// LEAKGATE_ACTION=block) is never undone by a pack that ships `genuine: redact`.
+import { ConfigSchema, type Config } from '../config/schema.js';
 import type { Finding, SecretClass } from '../detect/types.js';
 import { ACTION_STRENGTH, type Action, type DecidedFinding } from './types.js';
 
@@ -44,6 +47,21 @@ export interface PolicyTable {
 
 const EMPTY: ClassActions = Object.freeze({});
 
+/** The schema's own defaults for the policy section (what an unset global means). */
+const BUILTIN = ConfigSchema.shape.policy.parse(undefined);
+
+/** Pack-file defaults restricted to the classes whose global action is still the built-in default. */
+function effectivePackDefaults(p: Config['policy'], packDefaults: PackDefaults): PackDefaults {
+  const open = (['genuine', 'placeholder', 'benign'] as const).filter((c) => p[c] === BUILTIN[c]);
+  const out = new Map<string, ClassActions>();
+  for (const [name, a] of packDefaults) {
+    const kept: ClassActions = {};
+    for (const c of open) if (a[c] !== undefined) kept[c] = a[c];
+    out.set(name, kept);
+  }
+  return out;
+}
+
 /** Compiles the `policy` section and upstream overrides once; maps instead of key lookups on the hot path. */
 export function compilePolicy(config: Readonly<Config>, packDefaults: PackDefaults = new Map()): PolicyTable {
   const p = config.policy;
@@ -51,6 +69,7 @@ export function compilePolicy(config: Readonly<Config>, packDefaults: PackDefaul
   const types = new Map(Object.entries(p.types));
   const packs = new Map(Object.entries(p.packs));
   const tenants = new Map(Object.entries(p.tenants.overrides));
+  const fromPacks = effectivePackDefaults(p, packDefaults);
   const routes = new Map(
     Object.entries(config.upstreams).map(([name, u]) => [
       name,
@@ -74,7 +93,7 @@ export function compilePolicy(config: Readonly<Config>, packDefaults: PackDefaul
         routeActions: r?.actions ?? EMPTY,
         types,
         packs,
-        packDefaults,
+        packDefaults: fromPacks,
         global,
         tenantShadow: t?.shadow,
         requestShadow: p.shadow || (r?.shadow ?? false),
@@ -85,7 +104,7 @@ export function compilePolicy(config: Readonly<Config>, packDefaults: PackDefaul
   };
 }
 
-/** Index of the first layer (0 = tenant … 5 = global) that sets an action for `cls`, and that action. */
+/** Index of the first layer (0 = tenant … 5 = global; pack-file defaults at 4) that sets an action for `cls`, and that action. */
 function resolveClass(f: Finding, cls: SecretClass, s: Scope): { action: Action; layer: number } {
   const layers: (ClassActions | undefined)[] = [
     s.tenantActions,

@@ -25,7 +25,7 @@ const layered = {
   },
 };
 
-describe('decideFinding precedence: tenant > route > type > pack > pack file > global', () => {
+describe('decideFinding precedence: tenant > route > type > pack > global (pack-file defaults replace built-ins)', () => {
   const table = compilePolicy(testConfig(layered), new Map([['generic', { genuine: 'block' as Action }]]));
   const cases: [string, string, Finding, Action][] = [
     ['tenant override wins over route', 'openai/acme', finding('genuine'), 'allow'],
@@ -60,6 +60,16 @@ describe('decideFinding precedence: tenant > route > type > pack > pack file > g
     expect(decideFinding(finding('genuine'), s).action).toBe('block');
     expect(decideFinding(finding('placeholder'), s).action).toBe('warn');
     expect(decideFinding(finding('benign'), s).action).toBe('allow');
+  });
+
+  it('pack-file defaults apply only while the global action is the built-in default (LEAKGATE_ACTION wins)', () => {
+    const files = new Map([['cloud', { genuine: 'block' as Action, placeholder: 'allow' as Action }]]);
+    const builtin = compilePolicy(testConfig(), files).scopeFor('openai', 'default');
+    expect(decideFinding(finding('genuine'), builtin).action).toBe('block');
+    expect(decideFinding(finding('placeholder'), builtin).action).toBe('allow');
+    const operator = compilePolicy(testConfig({ policy: { genuine: 'warn' } }), files).scopeFor('openai', 'default');
+    expect(decideFinding(finding('genuine'), operator).action).toBe('warn');
+    expect(decideFinding(finding('placeholder'), operator).action).toBe('allow');
   });
 
   it('unknown route falls back to global', () => {

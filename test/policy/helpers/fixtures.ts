@@ -25,7 +25,27 @@ export function seeded(seed: number): () => number {
 }
 
 export const fakeAwsKey = (rand?: () => number): string => 'AKIA' + pick(BASE32, 16, rand);
-export const fakeGithubPat = (rand?: () => number): string => 'ghp_' + pick(ALNUM, 36, rand);
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+function crc32(s: string): number {
+  let c = 0xffffffff;
+  for (const b of Buffer.from(s)) c = CRC_TABLE[(c ^ b) & 0xff]! ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+const B62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
+function base62(n: number, width: number): string {
+  let s = '';
+  for (let v = n; v > 0; v = Math.floor(v / 62)) s = B62[v % 62] + s;
+  return s.padStart(width, '0');
+}
+/** GitHub's format: ghp_ + 30 random base62 + 6-char base62 CRC32 of the random part (so it checks out as genuine). */
+export const fakeGithubPat = (rand?: () => number): string => {
+  const body = pick(ALNUM, 30, rand);
+  return 'ghp_' + body + base62(crc32(body), 6);
+};
 export const fakePassword = (rand?: () => number): string => 'Pw' + pick(ALNUM, 14, rand);
 export function fakePem(rand?: () => number): string {
   const lines: string[] = [];
