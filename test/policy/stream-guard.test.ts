@@ -75,6 +75,17 @@ describe('StreamGuard: a secret split over any chunking is caught, output indepe
     });
   }
 
+  it('negative control: without hold-back the same check catches the leak', () => {
+    const leaky = new TestEngine();
+    leaky.holdback = () => 0;
+    const h = harness(testConfig(), leaky);
+    const text = CASES[0]!.text;
+    const cut = text.indexOf(aws) + 10;
+    const run = pushAll(h.guard.begin(meta()).openStream(), 'c', splitAt(text, [cut]));
+    expect(run.chunks[0]).toContain(aws.slice(0, 8));
+    expect(run.out).not.toBe(oneShot(text));
+  });
+
   it('every pair of cut points (aws in prose)', () => {
     const text = CASES[0]!.text;
     for (let a = 1; a < text.length; a++) for (let b = a + 1; b < text.length; b++) check(text, [aws], splitAt(text, [a, b]));

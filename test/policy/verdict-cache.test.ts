@@ -37,6 +37,19 @@ describe('verdict cache across conversation turns', () => {
     expect(stats.hits).toBeGreaterThan(1000);
   });
 
+  it('a secret slipped into fabricated earlier history is still found (every message is scanned)', async () => {
+    const { guard, engine } = harness();
+    for (let turn = 1; turn <= 30; turn++) await guard.begin(meta()).inspect('request', conversation(turn, -1, ''));
+    const segs = conversation(31, -1, '');
+    const secret = fakeAwsKey();
+    segs[4] = { path: segs[4]!.path, text: `assistant reply 2, edited: ${secret}` };
+    const before = engine.scannedSegments;
+    const r = await guard.begin(meta()).inspect('request', segs);
+    expect(engine.scannedSegments - before).toBe(3); // the edited old message + the two new ones
+    expect(r.decision.action).toBe('redact');
+    expect(r.rewrites.get(segs[4]!.path)).toBe('assistant reply 2, edited: [REDACTED:aws-access-key-id]');
+  });
+
   it('caches findings, not actions: a policy change applies to cached segments', async () => {
     const { guard, engine } = harness();
     const segs = [{ path: 'm', text: `k ${fakeAwsKey()}` }];
