@@ -77,6 +77,7 @@ export function createGateway(loaded: LoadedConfig, deps: GatewayDeps): Gateway 
         await servers.close();
         passthrough.close();
         await Promise.all([...routes.values()].map((r) => r.upstream.pool.destroy().catch(() => undefined)));
+        logger.flush();
       })();
       return closed;
     },

@@ -1,6 +1,7 @@
 // Reading bodies: size limits before and after decompression (bombs → 413), strict UTF-8, JSON with
 // a depth cap. Everything here fails with a ProxyFailure carrying the right code and status.
 import type { IncomingMessage } from 'node:http';
+import type { Readable } from 'node:stream';
 import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import type { Json } from '../providers/types.js';
@@ -24,17 +25,37 @@ function tooLarge(what: string, limit: number): ProxyFailure {
   return new ProxyFailure('LG_ERR_BODY_TOO_LARGE', 'too_large', `${what} exceeds the limit of ${limit} bytes`);
 }
 
-/** Collects a stream into one Buffer, failing as soon as it passes `limit` bytes. */
-export async function collect(stream: AsyncIterable<Buffer | string>, limit: number, what: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of stream) {
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-    size += buf.length;
-    if (size > limit) throw tooLarge(what, limit);
-    chunks.push(buf);
-  }
-  return chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size);
+/** Collects a stream into one Buffer, failing as soon as it passes `limit` bytes (event-driven: no async iterator). */
+export function collect(stream: Readable, limit: number, what: string): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const done = (): void => {
+      stream.off('data', onData);
+      stream.off('end', onEnd);
+      stream.off('error', onError);
+    };
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size > limit) {
+        done();
+        reject(tooLarge(what, limit));
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = (): void => {
+      done();
+      resolve(chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, size));
+    };
+    const onError = (err: Error): void => {
+      done();
+      reject(err);
+    };
+    stream.on('data', onData);
+    stream.on('end', onEnd);
+    stream.on('error', onError);
+  });
 }
 
 /** Decodes a Content-Encoding ('' / identity → unchanged); the output is capped (bombs → 413). */

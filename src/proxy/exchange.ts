@@ -11,6 +11,7 @@ import type { Json } from '../providers/types.js';
 import { decodeUtf8, isEventStream, isJsonType, parseJson, readRequestBody } from './body.js';
 import type { Exchange, GatewayContext, Route } from './context.js';
 import { refusal } from './decision.js';
+import { Cancel } from './cancel.js';
 import { ProxyFailure } from './failure.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
 import { handleJsonResponse } from './json-response.js';
@@ -29,14 +30,14 @@ export interface Flow {
   readonly x: Exchange;
   readonly guard: RequestGuard;
   readonly res: ServerResponse;
-  /** Aborted when the client goes away (or a stream is stopped): cancels the upstream request. */
-  readonly abort: AbortController;
+  /** Aborted when the client goes away: cancels the upstream request. */
+  readonly abort: Cancel;
 }
 
 export async function handleScanned(ctx: GatewayContext, route: Route, target: Target, req: IncomingMessage, res: ServerResponse, x: Exchange): Promise<void> {
   const { adapter, upstream } = route;
   const server = ctx.config.server;
-  const abort = new AbortController();
+  const abort = new Cancel();
   res.once('close', () => {
     if (!res.writableFinished) abort.abort();
   });
@@ -66,10 +67,10 @@ export async function handleScanned(ctx: GatewayContext, route: Route, target: T
       method: x.method as Dispatcher.HttpMethod,
       headers: upstreamRequestHeaders(req.headers, x.id, body === null ? null : body.length),
       body,
-      signal: abort.signal,
+      signal: abort,
     });
   } catch (err) {
-    if (abort.signal.aborted) return; // the client left; nobody to answer
+    if (abort.aborted) return; // the client left; nobody to answer
     const f = upstreamFailure(upstream, err);
     x.upstreamError = f.kind;
     ctx.metrics.upstreamErrors.inc({ route: route.name, kind: f.kind });
@@ -137,7 +138,7 @@ async function streamThrough(flow: Flow, up: Dispatcher.ResponseData): Promise<v
   try {
     await pipeline(up.body, res);
   } catch {
-    if (!flow.abort.signal.aborted) {
+    if (!flow.abort.aborted) {
       x.upstreamError = 'reset';
       flow.ctx.metrics.upstreamErrors.inc({ route: flow.route.name, kind: 'reset' });
     }

@@ -65,7 +65,7 @@ export async function handleJsonResponse(flow: Flow, up: Dispatcher.ResponseData
   try {
     got = await bufferUpTo(up.body, server.maxResponseBytes);
   } catch (err) {
-    if (flow.abort.signal.aborted) return;
+    if (flow.abort.aborted) return;
     const f = upstreamFailure(route.upstream, err);
     x.upstreamError = f.kind;
     ctx.metrics.upstreamErrors.inc({ route: route.name, kind: f.kind });

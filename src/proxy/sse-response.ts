@@ -127,6 +127,10 @@ class SseRewriter {
   }
 }
 
+// Headers wait for the first body bytes (one write instead of two); if the upstream is slow to send
+// its first event, they are flushed on their own after this long so the client is not left waiting.
+const HEADER_FLUSH_MS = 20;
+
 export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData): Promise<void> {
   const { ctx, route, target, x, res, guard } = flow;
   const headers = clientResponseHeaders(up.headers, DROP);
@@ -135,56 +139,95 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
   headers['x-request-id'] = x.id;
   if (ctx.draining) headers.connection = 'close';
   res.writeHead(up.statusCode, headers);
-  res.flushHeaders();
+  let headerTimer: NodeJS.Timeout | null = setTimeout(() => {
+    headerTimer = null;
+    if (!res.destroyed) res.flushHeaders();
+  }, HEADER_FLUSH_MS);
 
   const sg = guard.openStream();
   const rewriter = new SseRewriter(flow, sg);
   const parser = new SseParser();
-  let outcome: Outcome = 'complete';
-  const write = async (out: string[]): Promise<void> => {
-    if (out.length === 0 || res.destroyed) return;
+  /** Writes what one chunk produced in one write; false when the client is not keeping up. */
+  const write = (out: string[]): boolean => {
+    if (out.length === 0 || res.destroyed) return true;
+    if (headerTimer) {
+      clearTimeout(headerTimer);
+      headerTimer = null;
+    }
     const text = out.length === 1 ? (out[0] as string) : out.join('');
     x.bytesOut += Buffer.byteLength(text);
-    if (!res.write(text)) await drained(res);
+    return res.write(text);
   };
   const source = decodedBody(up.body, headerString(up.headers['content-encoding']) ?? '');
-  let stopped: StreamStopped | undefined;
-  let failed = false;
-  try {
-    for await (const chunk of source as AsyncIterable<Buffer>) {
+
+  // Event-driven (no async iterator): each chunk is parsed, scanned and written synchronously;
+  // the source pauses only while the client's socket is full.
+  const failure = await new Promise<unknown>((resolve) => {
+    let settled = false;
+    const settle = (err: unknown): void => {
+      if (settled) return;
+      settled = true;
+      source.off('data', onData);
+      source.off('end', onEnd);
+      source.off('error', settle);
+      resolve(err);
+    };
+    const onData = (chunk: Buffer): void => {
       const out: string[] = [];
       try {
         for (const ev of parser.push(chunk)) rewriter.event(ev, out);
       } catch (err) {
-        await write(out); // what was released before the stop is safe to send
-        throw err;
+        write(out); // what was released before the stop is safe to send
+        settle(err);
+        return;
       }
-      await write(out);
-    }
-    const out: string[] = [];
-    for (const ev of parser.end()) rewriter.event(ev, out);
-    rewriter.flushAll(out);
-    await write(out);
-  } catch (err) {
-    if (err instanceof StreamStopped) stopped = err;
-    else if (flow.abort.signal.aborted) outcome = 'aborted';
-    else if (isUpstreamError(err)) {
-      outcome = 'upstream_error';
-      failed = true;
-      x.upstreamError = 'reset';
-      ctx.metrics.upstreamErrors.inc({ route: route.name, kind: 'reset' });
-    } else {
-      // An event we could not parse or scan: fail closed, end the stream with the provider's error.
-      ctx.logger.warn({ reqId: x.id, route: route.name, err: errName(err) }, 'stream scan failed');
-      stopped = new StreamStopped(`the stream could not be scanned (${errName(err)})`);
-      outcome = 'upstream_error';
-    }
+      if (!write(out)) {
+        source.pause();
+        void drained(res).then(() => source.resume());
+      }
+    };
+    const onEnd = (): void => {
+      const out: string[] = [];
+      try {
+        for (const ev of parser.end()) rewriter.event(ev, out);
+        rewriter.flushAll(out);
+      } catch (err) {
+        write(out);
+        settle(err);
+        return;
+      }
+      write(out);
+      settle(null);
+    };
+    source.on('data', onData);
+    source.on('end', onEnd);
+    source.on('error', settle);
+  });
+  if (headerTimer) clearTimeout(headerTimer);
+
+  let outcome: Outcome = 'complete';
+  let stopped: StreamStopped | undefined;
+  let failed = false;
+  if (failure === null) {
+    // complete
+  } else if (failure instanceof StreamStopped) stopped = failure;
+  else if (flow.abort.aborted) outcome = 'aborted';
+  else if (isUpstreamError(failure)) {
+    outcome = 'upstream_error';
+    failed = true;
+    x.upstreamError = 'reset';
+    ctx.metrics.upstreamErrors.inc({ route: route.name, kind: 'reset' });
+  } else {
+    // An event we could not parse or scan: fail closed, end the stream with the provider's error.
+    ctx.logger.warn({ reqId: x.id, route: route.name, err: errName(failure) }, 'stream scan failed');
+    stopped = new StreamStopped(`the stream could not be scanned (${errName(failure)})`);
+    outcome = 'upstream_error';
   }
   if (stopped) {
     x.streamOutcome = 'stopped';
     if (!res.destroyed) {
       const msg = `leakgate stopped this response: ${stopped.reason} (values not shown). Request id ${x.id}.`;
-      await write([serializeSse(route.adapter.streamErrorEvent(msg, target.subpath))]);
+      write([serializeSse(route.adapter.streamErrorEvent(msg, target.subpath))]);
       res.end();
     }
     up.body.destroy(); // stop reading; undici closes the upstream request

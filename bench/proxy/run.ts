@@ -1,0 +1,122 @@
+// Proxy overhead benchmark: direct upstream vs a plain undici pass-through proxy vs leakgate
+// (allow-all guard), same load, one run, loopback only, bounded time.
+//   node --import tsx bench/proxy/run.ts [--duration 5] [--connections 10] [--ttfb 300]
+// Cases: an 8 KB chat request (autocannon: req/s, p50, p99) and a clean SSE stream (autocannon for
+// req/s and whole-stream latency; a sequential loop for time to first body byte). Prints a table and
+// a JSON result with leakgate/pass-through ratios.
+import { fork, type ChildProcess } from 'node:child_process';
+import { cpus } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import autocannon from 'autocannon';
+import { Agent, request } from 'undici';
+
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, ttfb: { type: 'string', default: '300' } },
+});
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+const TTFB_N = Number(values.ttfb);
+
+const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
+
+function start(script: string, args: string[] = []): Promise<{ child: ChildProcess; url: string }> {
+  const child = fork(here(script), args, { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  return new Promise((resolve, reject) => {
+    child.once('message', (m) => resolve({ child, url: `http://127.0.0.1:${(m as { port: number }).port}` }));
+    child.once('exit', (code) => reject(new Error(`${script} exited ${code}`)));
+  });
+}
+
+const words = 'please review this function and explain what the loop does when the input list is empty '.split(' ');
+let content = '';
+for (let i = 0; content.length < 8000; i++) content += `${words[i % words.length]} `;
+const CHAT = JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content }] });
+const STREAM = JSON.stringify({ model: 'gpt-bench', stream: true, messages: [{ role: 'user', content: 'Say something short.' }] });
+
+interface LoadResult {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+async function load(url: string, body: string): Promise<LoadResult> {
+  const r = await autocannon({
+    url,
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: 'Bearer sk-bench-not-a-key' },
+    body,
+    connections: CONNECTIONS,
+    duration: DURATION,
+  });
+  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+}
+
+/** Time to the first body byte of an SSE response, sequential requests on a keep-alive connection. */
+async function ttfb(url: string): Promise<{ p50: number; p99: number }> {
+  const agent = new Agent({ connections: 1 });
+  const times: number[] = [];
+  for (let i = 0; i < TTFB_N + 20; i++) {
+    const t0 = process.hrtime.bigint();
+    const res = await request(url, { method: 'POST', dispatcher: agent, headers: { 'content-type': 'application/json' }, body: STREAM });
+    let first = 0n;
+    for await (const _ of res.body) {
+      if (first === 0n) first = process.hrtime.bigint();
+    }
+    if (i >= 20) times.push(Number(first - t0) / 1e6); // first 20: warm-up
+  }
+  await agent.close();
+  times.sort((a, b) => a - b);
+  const pct = (p: number): number => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] as number;
+  return { p50: pct(50), p99: pct(99) };
+}
+
+const up = await start('upstream.ts');
+const pass = await start('passthrough.ts', [up.url]);
+const lg = await start('leakgate.ts', [up.url]);
+const targets = { direct: `${up.url}/v1/chat/completions`, passthrough: `${pass.url}/openai/v1/chat/completions`, leakgate: `${lg.url}/openai/v1/chat/completions` };
+
+type Name = keyof typeof targets;
+const results: Record<Name, { chat: LoadResult; sse: LoadResult; ttfb: { p50: number; p99: number } }> = {} as never;
+try {
+  for (const name of Object.keys(targets) as Name[]) {
+    const url = targets[name];
+    await load(url, CHAT).catch(() => undefined); // short warm-up (JIT, pools)
+    const chat = await load(url, CHAT);
+    const sse = await load(url, STREAM);
+    const t = await ttfb(url);
+    results[name] = { chat, sse, ttfb: t };
+  }
+} finally {
+  for (const c of [up, pass, lg]) c.child.kill();
+}
+
+const ratio = (a: number, b: number): number => Math.round((a / b) * 1000) / 1000;
+const L = results.leakgate;
+const P = results.passthrough;
+const summary = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
+  settings: { durationS: DURATION, connections: CONNECTIONS, ttfbRequests: TTFB_N, guard: 'allow-all (no detection)' },
+  results,
+  leakgateVsPassthrough: {
+    chatRps: ratio(L.chat.rps, P.chat.rps),
+    chatP50: ratio(L.chat.p50, P.chat.p50),
+    chatP99: ratio(L.chat.p99, P.chat.p99),
+    sseRps: ratio(L.sse.rps, P.sse.rps),
+    sseP50: ratio(L.sse.p50, P.sse.p50),
+    sseTtfbP50: ratio(L.ttfb.p50, P.ttfb.p50),
+    sseTtfbP99: ratio(L.ttfb.p99, P.ttfb.p99),
+    addedTtfbP50Ms: Math.round((L.ttfb.p50 - P.ttfb.p50) * 1000) / 1000,
+  },
+};
+
+const row = (cells: (string | number)[]): string => cells.map((c, i) => String(c).padEnd(i === 0 ? 13 : 11)).join(' ');
+const f = (n: number, d = 2): string => n.toFixed(d);
+console.log(row(['target', 'chat rps', 'chat p50', 'chat p99', 'sse rps', 'sse p50', 'ttfb p50', 'ttfb p99', 'errors']));
+for (const name of Object.keys(targets) as Name[]) {
+  const r = results[name];
+  console.log(row([name, f(r.chat.rps, 0), `${r.chat.p50}ms`, `${r.chat.p99}ms`, f(r.sse.rps, 0), `${r.sse.p50}ms`, `${f(r.ttfb.p50, 3)}ms`, `${f(r.ttfb.p99, 3)}ms`, r.chat.errors + r.sse.errors]));
+}
+console.log(JSON.stringify(summary, null, 2));
