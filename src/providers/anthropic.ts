@@ -2,7 +2,8 @@
 import type { Segment } from '../detect/types.js';
 import { WHOLE_PREFIX } from './channels.js';
 import { ERROR_STATUS, JSON_CONTENT_TYPE } from './error-status.js';
-import { asArray, asIndex, asObject, asString, isObject, type JsonObject } from './json-narrow.js';
+import { asArray, asIndex, asObject, asString, eventObject, type JsonObject } from './json-narrow.js';
+import { childPath } from './json-path.js';
 import { allStrings, SegmentList } from './segments.js';
 import type { ErrorKind, Json, ProviderAdapter, ProviderError, SseEvent, StreamSegment } from './types.js';
 
@@ -18,44 +19,48 @@ function isMessagesRoute(subpath: string): boolean {
 // depth so a hostile body cannot recurse without end; deeper strings still reach the residual scan.
 const MAX_DEPTH = 8;
 
-/** Content given as a string or as a list of blocks. */
-function content(list: SegmentList, base: string, value: Json | undefined, depth: number): void {
+/** parent[key]: content given as a string or as a list of blocks. */
+function content(list: SegmentList, parent: JsonObject | undefined, key: string, at: string, depth: number): void {
+  const value = parent?.[key];
   if (typeof value === 'string') {
-    list.text(base, value);
+    list.field(parent, key, at);
     return;
   }
-  asArray(value).forEach((b, i) => {
+  if (!Array.isArray(value)) return;
+  const base = childPath(at, key);
+  value.forEach((b, i) => {
     const block = asObject(b);
-    if (block) contentBlock(list, `${base}[${i}]`, block, depth);
+    if (block) contentBlock(list, block, `${base}[${i}]`, depth);
   });
 }
 
-function contentBlock(list: SegmentList, base: string, block: JsonObject, depth: number): void {
+/** One content block at path `at`. */
+function contentBlock(list: SegmentList, block: JsonObject, at: string, depth: number): void {
   if (depth > MAX_DEPTH) return;
   switch (asString(block['type'])) {
     case 'text':
-      list.text(`${base}.text`, block['text']);
+      list.field(block, 'text', at);
       return;
     case 'thinking':
-      list.text(`${base}.thinking`, block['thinking']);
+      list.field(block, 'thinking', at);
       return;
     case 'tool_use':
     case 'server_tool_use':
     case 'mcp_tool_use':
       // Every string in the tool input, keys and nesting kept in the path.
-      list.strings(`${base}.input`, block['input']);
+      list.subtree(block, 'input', at);
       return;
     case 'tool_result':
     case 'search_result':
-      list.text(`${base}.title`, block['title']);
-      content(list, `${base}.content`, block['content'], depth + 1);
+      list.field(block, 'title', at);
+      content(list, block, 'content', at, depth + 1);
       return;
     case 'document': {
       const source = asObject(block['source']);
-      if (source?.['type'] === 'text') list.text(`${base}.source.data`, source['data']);
-      else if (source?.['type'] === 'content') content(list, `${base}.source.content`, source['content'], depth + 1);
-      list.text(`${base}.title`, block['title']);
-      list.text(`${base}.context`, block['context']);
+      if (source?.['type'] === 'text') list.field(source, 'data', `${at}.source`);
+      else if (source?.['type'] === 'content') content(list, source, 'content', `${at}.source`, depth + 1);
+      list.field(block, 'title', at);
+      list.field(block, 'context', at);
       return;
     }
     default:
@@ -75,7 +80,7 @@ function blockStartSegments(index: number, block: JsonObject, out: StreamSegment
   }
   // A tool_use start carries its (usually empty) input whole; its strings are complete texts.
   const list = new SegmentList();
-  contentBlock(list, 'content_block', block, 0);
+  contentBlock(list, block, 'content_block', 0);
   for (const s of list.segments) out.push({ ...s, channel: WHOLE_PREFIX + s.path });
 }
 
@@ -106,16 +111,6 @@ function deltaSegments(index: number, delta: JsonObject, out: StreamSegment[]): 
 
 const TEXT_CHANNEL = /^content\[(\d+)\]$/;
 const INPUT_CHANNEL = /^content\[(\d+)\]\.input$/;
-
-function parseObject(data: string): JsonObject {
-  try {
-    const v = JSON.parse(data) as Json;
-    if (isObject(v)) return v;
-  } catch {
-    // fall through
-  }
-  return {};
-}
 
 /* ---------------- errors ---------------- */
 
@@ -156,11 +151,8 @@ export const anthropicAdapter: ProviderAdapter = {
     const obj = asObject(body);
     if (!obj || !isMessagesRoute(subpath)) return allStrings(body);
     const list = new SegmentList();
-    content(list, 'system', obj['system'], 0);
-    asArray(obj['messages']).forEach((m, i) => {
-      const msg = asObject(m);
-      if (msg) content(list, `messages[${i}].content`, msg['content'], 0);
-    });
+    content(list, obj, 'system', '', 0);
+    asArray(obj['messages']).forEach((m, i) => content(list, asObject(m), 'content', `messages[${i}]`, 0));
     list.residual(body);
     return list.segments;
   },
@@ -169,7 +161,7 @@ export const anthropicAdapter: ProviderAdapter = {
     const obj = asObject(body);
     if (!obj || !isMessagesRoute(subpath)) return allStrings(body);
     const list = new SegmentList();
-    content(list, 'content', obj['content'], 0);
+    content(list, obj, 'content', '', 0);
     return list.segments;
   },
 
@@ -200,7 +192,7 @@ export const anthropicAdapter: ProviderAdapter = {
       case 'message_start': {
         // Normally empty; any content it does carry is complete text.
         const list = new SegmentList();
-        content(list, 'message.content', asObject(obj['message'])?.['content'], 0);
+        content(list, asObject(obj['message']), 'content', 'message', 0);
         for (const s of list.segments) out.push({ ...s, channel: WHOLE_PREFIX + s.path });
         break;
       }
@@ -216,7 +208,7 @@ export const anthropicAdapter: ProviderAdapter = {
     if (m) {
       delta = { type: 'input_json_delta', partial_json: text };
     } else if ((m = TEXT_CHANNEL.exec(channel))) {
-      const last = parseObject(lastEventForChannel.data);
+      const last = eventObject(lastEventForChannel.data);
       const thinking =
         asObject(last['delta'])?.['type'] === 'thinking_delta' || asObject(last['content_block'])?.['type'] === 'thinking';
       delta = thinking ? { type: 'thinking_delta', thinking: text } : { type: 'text_delta', text };

@@ -7,7 +7,8 @@
 import type { Segment } from '../detect/types.js';
 import { WHOLE_PREFIX } from './channels.js';
 import { ERROR_STATUS, JSON_CONTENT_TYPE } from './error-status.js';
-import { asArray, asIndex, asObject, isObject, type JsonObject } from './json-narrow.js';
+import { asArray, asIndex, asObject, eventObject, isObject, type JsonObject } from './json-narrow.js';
+import { childPath } from './json-path.js';
 import { allStrings, SegmentList } from './segments.js';
 import type { ErrorKind, Json, ProviderAdapter, ProviderError, SseEvent, StreamSegment } from './types.js';
 
@@ -30,38 +31,39 @@ function field(o: JsonObject, camel: string, snake: string): { key: string; valu
   return { key: snake, value: o[snake] };
 }
 
-/** One Content object's parts: text, function call arguments, function responses. */
-function parts(list: SegmentList, base: string, contentValue: Json | undefined): void {
+/** One Content object's parts (at path `at`): text, function call arguments, function responses, code. */
+function parts(list: SegmentList, contentValue: Json | undefined, at: string): void {
   const c = asObject(contentValue);
   if (!c) return;
   asArray(c['parts']).forEach((p, j) => {
     const part = asObject(p);
     if (!part) return;
-    const pb = `${base}.parts[${j}]`;
-    list.text(`${pb}.text`, part['text']);
-    const call = field(part, 'functionCall', 'function_call');
-    const callObj = asObject(call.value);
-    if (callObj) list.strings(`${pb}.${call.key}.args`, callObj['args']);
+    const pp = `${at}.parts[${j}]`;
+    list.field(part, 'text', pp);
+    callArgs(list, part, pp);
     const resp = field(part, 'functionResponse', 'function_response');
-    const respObj = asObject(resp.value);
-    if (respObj) list.strings(`${pb}.${resp.key}.response`, respObj['response']);
-    generatedCode(list, pb, part);
+    list.subtree(asObject(resp.value), 'response', childPath(pp, resp.key));
+    generatedCode(list, part, pp);
   });
+}
+
+/** Every string of a function call's arguments. */
+function callArgs(list: SegmentList, part: JsonObject, pp: string): void {
+  const call = field(part, 'functionCall', 'function_call');
+  list.subtree(asObject(call.value), 'args', childPath(pp, call.key));
 }
 
 /** Code the model wrote and ran (code execution tool): output text like any other. */
-function generatedCode(list: SegmentList, pb: string, part: JsonObject): void {
+function generatedCode(list: SegmentList, part: JsonObject, pp: string): void {
   const code = field(part, 'executableCode', 'executable_code');
-  list.text(`${pb}.${code.key}.code`, asObject(code.value)?.['code']);
+  list.field(asObject(code.value), 'code', childPath(pp, code.key));
   const result = field(part, 'codeExecutionResult', 'code_execution_result');
-  list.text(`${pb}.${result.key}.output`, asObject(result.value)?.['output']);
+  list.field(asObject(result.value), 'output', childPath(pp, result.key));
 }
 
-function responseBody(list: SegmentList, base: string, body: JsonObject): void {
-  asArray(body['candidates']).forEach((c, i) => {
-    const cand = asObject(c);
-    if (cand) parts(list, `${base}candidates[${i}].content`, cand['content']);
-  });
+function responseBody(list: SegmentList, body: JsonObject, at: string): void {
+  const base = childPath(at, 'candidates');
+  asArray(body['candidates']).forEach((c, i) => parts(list, asObject(c)?.['content'], `${base}[${i}].content`));
 }
 
 function errorStatusName(status: number): string {
@@ -101,8 +103,8 @@ export const geminiAdapter: ProviderAdapter = {
     if (!obj || !isGenerateRoute(subpath)) return allStrings(body);
     const list = new SegmentList();
     const sys = field(obj, 'systemInstruction', 'system_instruction');
-    parts(list, sys.key, sys.value);
-    asArray(obj['contents']).forEach((c, i) => parts(list, `contents[${i}]`, c));
+    parts(list, sys.value, sys.key);
+    asArray(obj['contents']).forEach((c, i) => parts(list, c, `contents[${i}]`));
     list.residual(body);
     return list.segments;
   },
@@ -114,10 +116,10 @@ export const geminiAdapter: ProviderAdapter = {
       // streamGenerateContent without alt=sse: a JSON array of responses.
       body.forEach((r, k) => {
         const o = asObject(r);
-        if (o) responseBody(list, `[${k}].`, o);
+        if (o) responseBody(list, o, `[${k}]`);
       });
     } else if (isObject(body)) {
-      responseBody(list, '', body);
+      responseBody(list, body, '');
     }
     return list.segments;
   },
@@ -148,10 +150,8 @@ export const geminiAdapter: ProviderAdapter = {
         if (typeof text === 'string') out.push({ path: `${path}.text`, text, channel: `${ch}.${part['thought'] === true ? 'thought' : 'text'}` });
         // Function calls and executed code arrive complete in one chunk: scanned whole.
         const list = new SegmentList();
-        const call = field(part, 'functionCall', 'function_call');
-        const callObj = asObject(call.value);
-        if (callObj) list.strings(`${path}.${call.key}.args`, callObj['args']);
-        generatedCode(list, path, part);
+        callArgs(list, part, path);
+        generatedCode(list, part, path);
         for (const s of list.segments) out.push({ ...s, channel: WHOLE_PREFIX + s.path });
       });
     });
@@ -161,13 +161,7 @@ export const geminiAdapter: ProviderAdapter = {
   flushEvent(_subpath: string, channel: string, lastEventForChannel: SseEvent, text: string): SseEvent {
     const m = CANDIDATE_CHANNEL.exec(channel);
     if (!m) throw new Error(`gemini adapter: no delta shape for channel ${JSON.stringify(channel)}`);
-    let last: JsonObject = {};
-    try {
-      const v = JSON.parse(lastEventForChannel.data) as Json;
-      if (isObject(v)) last = v;
-    } catch {
-      // build from nothing
-    }
+    const last = eventObject(lastEventForChannel.data);
     const part: JsonObject = m[2] === 'thought' ? { text, thought: true } : { text };
     const candidate: JsonObject = { content: { parts: [part], role: 'model' }, index: Number(m[1]) };
     const out: JsonObject = {};

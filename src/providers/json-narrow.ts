@@ -31,3 +31,9 @@ export function parseEventData(data: string): Json | null {
     return null;
   }
 }
+
+/** An event's data as an object ({} when it is not a JSON object): the base a flush event is built from. */
+export function eventObject(data: string): JsonObject {
+  const v = parseEventData(data);
+  return isObject(v ?? undefined) ? (v as JsonObject) : {};
+}

@@ -174,8 +174,8 @@ export function applyRewrites(body: Json, rewrites: ReadonlyMap<string, string>)
 export interface CollectOptions {
   /** Leaves out a string field that is structure, not text (called only for string values). */
   skip?: (key: string, value: string, parent: JsonObject) => boolean;
-  /** Paths already taken. */
-  covered?: ReadonlySet<string>;
+  /** Leaves out `parent[key]` (and all below it) when an adapter has already taken it. */
+  covered?: (parent: JsonObject | Json[], key: PathStep) => boolean;
 }
 
 /**
@@ -183,8 +183,7 @@ export interface CollectOptions {
  * Paths are built only for strings and containers, never for numbers, booleans or null.
  */
 export function collectStrings(value: Json | undefined, base: string, out: { path: string; text: string }[], opts: CollectOptions = {}): void {
-  const covered = opts.covered !== undefined && opts.covered.size > 0 ? opts.covered : undefined;
-  walk(value, base, out, opts.skip, covered);
+  walk(value, base, out, opts.skip, opts.covered);
 }
 
 function walk(
@@ -192,17 +191,19 @@ function walk(
   base: string,
   out: { path: string; text: string }[],
   skip: CollectOptions['skip'],
-  covered: ReadonlySet<string> | undefined,
+  covered: CollectOptions['covered'],
 ): void {
   if (typeof value === 'string') {
-    if (covered === undefined || !covered.has(base)) out.push({ path: base, text: value });
+    out.push({ path: base, text: value });
     return;
   }
   if (typeof value !== 'object' || value === null) return;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
       const child = value[i];
-      if (typeof child === 'object' ? child !== null : typeof child === 'string') walk(child, `${base}[${i}]`, out, skip, covered);
+      if (typeof child === 'object' ? child === null : typeof child !== 'string') continue;
+      if (covered !== undefined && covered(value, i)) continue;
+      walk(child, `${base}[${i}]`, out, skip, covered);
     }
     return;
   }
@@ -213,6 +214,7 @@ function walk(
     } else if (typeof child !== 'object' || child === null) {
       continue;
     }
+    if (covered !== undefined && covered(value, k)) continue;
     walk(child, childPath(base, k), out, skip, covered);
   }
 }

@@ -3,8 +3,9 @@
 // '/openai/deployments/<d>/chat/completions' both match.
 import type { Segment } from '../detect/types.js';
 import { ERROR_STATUS, JSON_CONTENT_TYPE } from './error-status.js';
-import { asArray, asIndex, asObject, asString, isObject, type JsonObject } from './json-narrow.js';
+import { asArray, asIndex, asObject, asString, eventObject, type JsonObject } from './json-narrow.js';
 import { WHOLE_PREFIX } from './channels.js';
+import { childPath } from './json-path.js';
 import { allStrings, SegmentList } from './segments.js';
 import type { ErrorKind, Json, ProviderAdapter, ProviderError, SseEvent, StreamSegment } from './types.js';
 
@@ -24,63 +25,80 @@ function routeOf(subpath: string): Route {
 
 /* ---------------- requests ---------------- */
 
-function contentParts(list: SegmentList, base: string, content: Json | undefined): void {
+/** parent[key] given as a string or as content parts ({type, text} / {type: 'refusal', refusal}). */
+function contentParts(list: SegmentList, parent: JsonObject, key: string, at: string): void {
+  const content = parent[key];
   if (typeof content === 'string') {
-    list.text(base, content);
+    list.field(parent, key, at);
     return;
   }
-  asArray(content).forEach((part, j) => {
-    const o = asObject(part);
-    if (o) {
-      list.text(`${base}[${j}].text`, o['text']);
-      list.text(`${base}[${j}].refusal`, o['refusal']);
-    }
+  if (!Array.isArray(content)) return;
+  const base = childPath(at, key);
+  content.forEach((p, j) => {
+    const part = asObject(p);
+    if (!part) return;
+    const pp = `${base}[${j}]`;
+    list.field(part, 'text', pp);
+    list.field(part, 'refusal', pp);
   });
+}
+
+/** tool_calls[].function.arguments and legacy function_call.arguments of one message (or delta-free message). */
+function toolCalls(list: SegmentList, msg: JsonObject, at: string): void {
+  const calls = msg['tool_calls'];
+  if (Array.isArray(calls)) {
+    calls.forEach((tc, j) => list.field(asObject(asObject(tc)?.['function']), 'arguments', `${at}.tool_calls[${j}].function`));
+  }
+  list.field(asObject(msg['function_call']), 'arguments', `${at}.function_call`);
 }
 
 function chatRequest(list: SegmentList, body: JsonObject): void {
   asArray(body['messages']).forEach((m, i) => {
     const msg = asObject(m);
     if (!msg) return;
-    const base = `messages[${i}]`;
-    contentParts(list, `${base}.content`, msg['content']);
-    asArray(msg['tool_calls']).forEach((tc, j) => {
-      list.text(`${base}.tool_calls[${j}].function.arguments`, asObject(asObject(tc)?.['function'])?.['arguments']);
-    });
-    list.text(`${base}.function_call.arguments`, asObject(msg['function_call'])?.['arguments']);
-    list.text(`${base}.refusal`, msg['refusal']);
+    const at = `messages[${i}]`;
+    contentParts(list, msg, 'content', at);
+    toolCalls(list, msg, at);
+    list.field(msg, 'refusal', at);
   });
 }
 
-/** One Responses item (input item or output item). */
-function responsesItem(list: SegmentList, base: string, item: JsonObject): void {
+/** One Responses item (input item or output item) at path `at`. */
+function responsesItem(list: SegmentList, item: JsonObject, at: string): void {
   const type = asString(item['type']);
-  if (type === 'function_call') list.text(`${base}.arguments`, item['arguments']);
-  else if (type === 'custom_tool_call') list.text(`${base}.input`, item['input']);
-  else if (type === 'function_call_output' || type === 'custom_tool_call_output') {
-    contentParts(list, `${base}.output`, item['output']);
-  } else if (type === 'reasoning') {
-    contentParts(list, `${base}.summary`, item['summary']);
-    contentParts(list, `${base}.content`, item['content']);
+  if (type === 'function_call') list.field(item, 'arguments', at);
+  else if (type === 'custom_tool_call') list.field(item, 'input', at);
+  else if (type === 'function_call_output' || type === 'custom_tool_call_output') contentParts(list, item, 'output', at);
+  else if (type === 'reasoning') {
+    contentParts(list, item, 'summary', at);
+    contentParts(list, item, 'content', at);
   } else if (type === 'message' || type === undefined) {
-    contentParts(list, `${base}.content`, item['content']);
+    contentParts(list, item, 'content', at);
   }
 }
 
-function responsesRequest(list: SegmentList, body: JsonObject): void {
-  list.text('instructions', body['instructions']);
-  const input = body['input'];
-  if (typeof input === 'string') list.text('input', input);
-  asArray(input).forEach((it, i) => {
+/** parent[key] as a list of Responses items. */
+function responsesItems(list: SegmentList, parent: JsonObject, key: string, at: string): void {
+  const items = parent[key];
+  if (!Array.isArray(items)) return;
+  const base = childPath(at, key);
+  items.forEach((it, i) => {
     const item = asObject(it);
-    if (item) responsesItem(list, `input[${i}]`, item);
+    if (item) responsesItem(list, item, `${base}[${i}]`);
   });
 }
 
-function stringOrStrings(list: SegmentList, key: string, v: Json | undefined): void {
-  if (typeof v === 'string') list.text(key, v);
-  // Token arrays (numbers, or arrays of numbers) carry no text.
-  else asArray(v).forEach((s, i) => list.text(`${key}[${i}]`, s));
+function responsesRequest(list: SegmentList, body: JsonObject): void {
+  list.field(body, 'instructions', '');
+  list.field(body, 'input', '');
+  responsesItems(list, body, 'input', '');
+}
+
+/** body[key] as a string or an array of strings (token arrays carry no text and are left alone). */
+function stringOrStrings(list: SegmentList, body: JsonObject, key: string): void {
+  const v = body[key];
+  if (typeof v === 'string') list.field(body, key, '');
+  else if (Array.isArray(v)) v.forEach((_s, i) => list.field(v, i, key));
 }
 
 /* ---------------- responses ---------------- */
@@ -89,22 +107,12 @@ function chatResponse(list: SegmentList, body: JsonObject): void {
   asArray(body['choices']).forEach((c, i) => {
     const msg = asObject(asObject(c)?.['message']);
     if (!msg) return;
-    const base = `choices[${i}].message`;
-    contentParts(list, `${base}.content`, msg['content']);
-    list.text(`${base}.refusal`, msg['refusal']);
-    list.text(`${base}.reasoning_content`, msg['reasoning_content']);
-    list.text(`${base}.reasoning`, msg['reasoning']);
-    asArray(msg['tool_calls']).forEach((tc, j) => {
-      list.text(`${base}.tool_calls[${j}].function.arguments`, asObject(asObject(tc)?.['function'])?.['arguments']);
-    });
-    list.text(`${base}.function_call.arguments`, asObject(msg['function_call'])?.['arguments']);
-  });
-}
-
-function responsesOutput(list: SegmentList, base: string, output: Json | undefined): void {
-  asArray(output).forEach((it, i) => {
-    const item = asObject(it);
-    if (item) responsesItem(list, `${base}[${i}]`, item);
+    const at = `choices[${i}].message`;
+    contentParts(list, msg, 'content', at);
+    list.field(msg, 'refusal', at);
+    list.field(msg, 'reasoning_content', at);
+    list.field(msg, 'reasoning', at);
+    toolCalls(list, msg, at);
   });
 }
 
@@ -173,38 +181,36 @@ function responsesEventSegments(data: JsonObject, out: StreamSegment[]): void {
     case 'response.output_text.done':
     case 'response.reasoning_summary_text.done':
     case 'response.reasoning_text.done':
-      list.text('text', data['text']);
+      list.field(data, 'text', '');
       break;
     case 'response.refusal.done':
-      list.text('refusal', data['refusal']);
+      list.field(data, 'refusal', '');
       break;
     case 'response.function_call_arguments.done':
-      list.text('arguments', data['arguments']);
+      list.field(data, 'arguments', '');
       break;
     case 'response.custom_tool_call_input.done':
-      list.text('input', data['input']);
+      list.field(data, 'input', '');
       break;
     case 'response.content_part.added':
     case 'response.content_part.done':
     case 'response.reasoning_summary_part.added':
     case 'response.reasoning_summary_part.done': {
       const part = asObject(data['part']);
-      if (part) {
-        list.text('part.text', part['text']);
-        list.text('part.refusal', part['refusal']);
-      }
+      list.field(part, 'text', 'part');
+      list.field(part, 'refusal', 'part');
       break;
     }
     case 'response.output_item.added':
     case 'response.output_item.done': {
       const item = asObject(data['item']);
-      if (item) responsesItem(list, 'item', item);
+      if (item) responsesItem(list, item, 'item');
       break;
     }
     default: {
       // response.created / in_progress / completed / incomplete / failed carry the response object.
       const resp = asObject(data['response']);
-      if (resp) responsesOutput(list, 'response.output', resp['output']);
+      if (resp) responsesItems(list, resp, 'output', 'response');
     }
   }
   wholeSegments(list, out);
@@ -219,16 +225,6 @@ function isDone(event: SseEvent): boolean {
 const CHAT_CHANNEL = /^choices\[(\d+)\]\.(content|refusal|reasoning_content|reasoning|text)$/;
 const TOOL_CHANNEL = /^choices\[(\d+)\]\.tool_calls\[(\d+)\]\.arguments$/;
 const FUNC_CHANNEL = /^choices\[(\d+)\]\.function_call\.arguments$/;
-
-function parseObject(data: string): JsonObject {
-  try {
-    const v = JSON.parse(data) as Json;
-    if (isObject(v)) return v;
-  } catch {
-    // fall through
-  }
-  return {};
-}
 
 function chatFlush(last: JsonObject, channel: string, text: string): JsonObject | undefined {
   let index: number;
@@ -325,8 +321,8 @@ export const openaiAdapter: ProviderAdapter = {
     const list = new SegmentList();
     if (route === 'chat') chatRequest(list, obj);
     else if (route === 'responses') responsesRequest(list, obj);
-    else if (route === 'completions') stringOrStrings(list, 'prompt', obj['prompt']);
-    else stringOrStrings(list, 'input', obj['input']);
+    else if (route === 'completions') stringOrStrings(list, obj, 'prompt');
+    else stringOrStrings(list, obj, 'input');
     list.residual(body);
     return list.segments;
   },
@@ -337,8 +333,8 @@ export const openaiAdapter: ProviderAdapter = {
     if (route === 'other' || !obj) return allStrings(body);
     const list = new SegmentList();
     if (route === 'chat') chatResponse(list, obj);
-    else if (route === 'responses') responsesOutput(list, 'output', obj['output']);
-    else if (route === 'completions') asArray(obj['choices']).forEach((c, i) => list.text(`choices[${i}].text`, asObject(c)?.['text']));
+    else if (route === 'responses') responsesItems(list, obj, 'output', '');
+    else if (route === 'completions') asArray(obj['choices']).forEach((c, i) => list.field(asObject(c), 'text', `choices[${i}]`));
     return list.segments;
   },
 
@@ -360,7 +356,7 @@ export const openaiAdapter: ProviderAdapter = {
   },
 
   flushEvent(subpath: string, channel: string, lastEventForChannel: SseEvent, text: string): SseEvent {
-    const last = parseObject(lastEventForChannel.data);
+    const last = eventObject(lastEventForChannel.data);
     const route = routeOf(subpath);
     const data = route === 'responses' ? responsesFlush(last, channel, text) : chatFlush(last, channel, text);
     if (!data) throw new Error(`openai adapter: no delta shape for channel ${JSON.stringify(channel)}`);

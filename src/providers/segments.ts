@@ -2,9 +2,11 @@
 // then every other string value of a request ("residual"), so text in a field the adapter does not
 // model (tool descriptions, metadata, new content-part types) is never passed unscanned.
 import type { Segment } from '../detect/types.js';
-import { childPath, collectStrings } from './json-path.js';
+import { childPath, collectStrings, type PathStep } from './json-path.js';
 import type { JsonObject } from './json-narrow.js';
 import type { Json } from './types.js';
+
+type Container = JsonObject | Json[];
 
 // String fields that are structure, ids or opaque tokens, never user text. Redacting one of these would
 // break the request (an id, a thinking signature), and ids are random enough to look like secrets.
@@ -17,7 +19,7 @@ const STRUCTURAL_KEYS: ReadonlySet<string> = new Set([
 
 function isStructural(key: string, value: string, parent: JsonObject): boolean {
   if (STRUCTURAL_KEYS.has(key)) return true;
-  // Inline binary (base64 images, files): not text; scanning megabytes of it only finds noise.
+  // Inline binary (base64 images, audio, files): not text; scanning megabytes of it only finds noise.
   if (key === 'file_data') return true;
   if (key === 'data' && (parent['type'] === 'base64' || 'mimeType' in parent || 'mime_type' in parent || 'format' in parent)) {
     return true;
@@ -25,27 +27,51 @@ function isStructural(key: string, value: string, parent: JsonObject): boolean {
   return value.startsWith('data:') && value.slice(0, 128).includes(';base64,');
 }
 
+function valueAt(parent: Container, key: PathStep): Json | undefined {
+  if (Array.isArray(parent)) return typeof key === 'number' ? parent[key] : undefined;
+  return typeof key === 'string' && Object.hasOwn(parent, key) ? parent[key] : undefined;
+}
+
 export class SegmentList {
   readonly segments: Segment[] = [];
-  readonly #covered = new Set<string>();
+  // What the adapter took, by container identity and key: the residual pass skips it without
+  // building or hashing its path.
+  readonly #covered = new Map<Container, Set<PathStep>>();
 
-  /** Adds `value` at `path` when it is a string. Adapters name each modelled path once. */
-  text(path: string, value: Json | undefined): void {
-    if (typeof value !== 'string') return;
-    this.#covered.add(path);
-    this.segments.push({ path, text: value });
+  #mark(parent: Container, key: PathStep): void {
+    let keys = this.#covered.get(parent);
+    if (!keys) {
+      keys = new Set();
+      this.#covered.set(parent, keys);
+    }
+    keys.add(key);
   }
 
-  /** Adds every string under `value` (tool arguments objects, function responses), keys included as paths. */
-  strings(path: string, value: Json | undefined): void {
-    const found: Segment[] = [];
-    collectStrings(value, path, found);
-    for (const s of found) this.text(s.path, s.text);
+  /** Adds parent[key] when it is a string; `at` is the parent's path. */
+  field(parent: Container | undefined, key: PathStep, at: string): void {
+    if (!parent) return;
+    const v = valueAt(parent, key);
+    if (typeof v !== 'string') return;
+    this.#mark(parent, key);
+    this.segments.push({ path: childPath(at, key), text: v });
+  }
+
+  /** Adds every string under parent[key] (tool arguments objects, function responses), whatever its keys. */
+  subtree(parent: Container | undefined, key: PathStep, at: string): void {
+    if (!parent) return;
+    const v = valueAt(parent, key);
+    if (v === undefined) return;
+    this.#mark(parent, key);
+    collectStrings(v, childPath(at, key), this.segments);
   }
 
   /** Adds every string of `body` not yet added, leaving out structural fields. Call it last. */
   residual(body: Json): void {
-    collectStrings(body, '', this.segments, { covered: this.#covered, skip: isStructural });
+    const covered = this.#covered;
+    collectStrings(body, '', this.segments, {
+      skip: isStructural,
+      covered: covered.size === 0 ? undefined : (parent, key) => covered.get(parent)?.has(key) === true,
+    });
   }
 }
 
@@ -55,5 +81,3 @@ export function allStrings(body: Json, base = ''): Segment[] {
   collectStrings(body, base, out);
   return out;
 }
-
-export { childPath };
