@@ -28,6 +28,8 @@ export interface Def {
   ctxAlt?: string;
   /** Builds one more genuine example text (shown with ctxAlt). */
   ex2?: (v: string) => string;
+  /** Only the placeholder auto not-example: a bare or short value is still another detector's genuine secret. */
+  placeholderNotOnly?: boolean;
   /** Override the start boundary (e.g. to refuse a `SB-` sandbox prefix before the token). */
   start?: string;
   /** Override the class used for the end boundary. */
@@ -129,7 +131,11 @@ export function build(d: Def): Record<string, unknown> {
     genuine.push({ text: `${env}=${v[0]}`, value: v[0]! });
     genuine.push({ text: `  ${lowerEnv}: "${v[1]}"`, value: v[1]! });
     genuine.push({ text: `export ${env}='${v[2]}'  # rotated monthly`, value: v[2]! });
-    not.push(`${env}=${short(d, rng)}`, `${env}=${placeholder(d, rng)}`, `the value ${gen(d, rng)} without any key name`);
+    const sh = short(d, rng);
+    const ph = placeholder(d, rng);
+    const bare = gen(d, rng);
+    if (d.placeholderNotOnly) not.push(`${env}=${ph}`);
+    else not.push(`${env}=${sh}`, `${env}=${ph}`, `the value ${bare} without any key name`);
   }
   if (d.ex2) {
     const value = gen(d, rng);

@@ -53,7 +53,7 @@ export const identity: Def[] = [
   { id: 'akeyless-access-key', provider: 'akeyless', desc: 'Akeyless access key (base64 44) next to an Akeyless key name', env: 'AKEYLESS_ACCESS_KEY',
     ctx: 'akeyless_?(?:access_?)?key', body: [r('b64', 43), '='], endClass: 'A-Za-z0-9+/=', keywords: ['akeyless'], confidence: 0.8, strength: 'strong' },
   { id: 'clerk-secret-key', provider: 'clerk', desc: 'Clerk live secret key (sk_live_) next to a Clerk key name; sk_test_ is development', env: 'CLERK_SECRET_KEY',
-    ctx: 'clerk_?(?:api_?)?secret_?key', body: ['sk_live_', r('alnum', 40, 60, 42)], keywords: ['clerk'], confidence: 0.9, strength: 'strong',
+    ctx: 'clerk_?(?:api_?)?secret_?key', body: ['sk_live_', r('alnum', 40, 60, 42)], keywords: ['clerk'], confidence: 0.97, strength: 'strong',
     not: ['CLERK_SECRET_KEY=sk_test_Tq4ZbV9xK2mN7pL3wR8cY1zH6jD5fG0sA2eU8iO3kB', 'NEXT_PUBLIC_CLERK_PUBLISHABLE_KEY=pk_live_Y2xlcmsuZXhhbXBsZS5jb20k'] },
   { id: 'keycloak-client-secret', provider: 'keycloak', desc: 'Keycloak client secret (32 alnum) next to a Keycloak key name', env: 'KEYCLOAK_CLIENT_SECRET',
     ctx: 'keycloak_?(?:client_?)?secret|kc_?client_?secret', body: [r('alnum', 32)], keywords: ['keycloak', 'kc_client'] },

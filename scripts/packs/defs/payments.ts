@@ -52,7 +52,7 @@ export const payments: Def[] = [
   { id: 'flutterwave-encryption-key', provider: 'flutterwave', desc: 'Flutterwave encryption key (24 chars) next to a Flutterwave key name', env: 'FLW_ENCRYPTION_KEY',
     ctx: 'flw_?encryption_?key|flutterwave_?encryption_?key', body: [r('alnum', 24)], keywords: ['encryption_key', 'encryptionkey'] },
   { id: 'paystack-secret-key', provider: 'paystack', desc: 'Paystack live secret key (sk_live_ + 40 hex) next to a Paystack key name', env: 'PAYSTACK_SECRET_KEY',
-    ctx: 'paystack_?(?:secret_?)?key', body: ['sk_live_', r('hex', 40)], keywords: ['paystack'], confidence: 0.9, strength: 'strong',
+    ctx: 'paystack_?(?:secret_?)?key', body: ['sk_live_', r('hex', 40)], keywords: ['paystack'], confidence: 0.97, strength: 'strong', placeholderNotOnly: true,
     not: ['PAYSTACK_SECRET_KEY=sk_test_5b1a4c2d3e9f8a7b6c5d4e3f2a1b0c9d8e7f6a5b'] },
   { id: 'mollie-api-key', provider: 'mollie', desc: 'Mollie live API key (live_ + 30); test_ keys are test mode', env: 'MOLLIE_API_KEY',
     ctx: 'mollie_?(?:api_?)?key', body: ['live_', r('alnum', 30)], keywords: ['mollie'], confidence: 0.85, strength: 'strong',
