@@ -8,8 +8,19 @@ const CLOSE_ARR = 0x5d; // ]
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** Occurrences of `ch` in `text`, stopping once past `stop` (indexOf is native and fast). */
+function countUpTo(text: string, ch: string, stop: number): number {
+  let n = 0;
+  for (let i = text.indexOf(ch); i !== -1 && n <= stop; i = text.indexOf(ch, i + 1)) n++;
+  return n;
+}
+
 /** True when `text` nests arrays/objects deeper than `max` (strings are skipped). */
 export function jsonTooDeep(text: string, max: number): boolean {
+  // Depth can never exceed the number of openers: typical chat bodies have far fewer than `max`,
+  // so the character walk below only runs for bodies that could be hostile.
+  const objects = countUpTo(text, '{', max);
+  if (objects + countUpTo(text, '[', max - objects) <= max) return false;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < text.length; i++) {

@@ -40,5 +40,8 @@ describe('jsonTooDeep', () => {
     expect(jsonTooDeep('[[[1]]]', 3)).toBe(false);
     expect(jsonTooDeep('[[[[1]]]]', 3)).toBe(true);
     expect(jsonTooDeep('{"a":"[[[[[[[[\\"[[[["}', 2)).toBe(false);
+    // Many openers but shallow: the full walk runs and still says no.
+    expect(jsonTooDeep(`[${'[1],'.repeat(300)}[1]]`, 3)).toBe(false);
+    expect(jsonTooDeep(`[${'[1],'.repeat(300)}[[[1]]]]`, 3)).toBe(true);
   });
 });
