@@ -86,6 +86,10 @@ export class HoldbackScanner {
     if (pending.length === 0) return { text: '', findings: [], block: false, capped: false };
     const window = this.#context + pending;
     const base = this.#context.length;
+    const hold = final ? 0 : Math.max(0, Math.min(this.#o.engine.holdback(window), pending.length));
+    // Everything is held anyway (a secret-like run still forming): nothing could be released or
+    // settled, so skip the scan until the run ends or the cap is reached.
+    if (!final && hold === pending.length && pending.length <= this.#o.maxHold) return { text: '', findings: [], block: false, capped: false };
     const found = this.#o.engine
       .scanRules([{ path: this.#o.channel, text: window }], this.#o.scanContext)
       // Findings wholly inside the released context were settled by an earlier step.
@@ -96,7 +100,6 @@ export class HoldbackScanner {
     let cut = pending.length;
     let capped = false;
     if (!final) {
-      const hold = Math.max(0, Math.min(this.#o.engine.holdback(window), pending.length));
       cut = pending.length - hold;
       // A finding reaching into the held tail (or to the very end: it may still grow) is not
       // settled: hold from its start. Lowering the cut can unsettle an earlier finding; repeat.

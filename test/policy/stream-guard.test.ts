@@ -193,7 +193,7 @@ describe('StreamGuard: clean text, block, shadow, fail, audit', () => {
     const open = harness(testConfig({ policy: { fail: 'open' } }));
     const so = open.guard.begin(meta()).openStream();
     open.engine.failWith = new Error('x');
-    expect(so.push('c', 'AKIA')).toEqual({ text: 'AKIA', action: 'allow' });
+    expect(so.push('c', 'AKIA then')).toEqual({ text: 'AKIA then', action: 'allow' });
     expect(await so.end('complete')).toMatchObject({ action: 'allow', failure: { code: 'LG_ERR_SCAN_FAILED' } });
   });
 
