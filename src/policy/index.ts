@@ -73,10 +73,9 @@ export function createGuard(options: GuardOptions): PolicyGuard {
   let config = options.config;
   let engine = options.engine;
   let table: PolicyTable = compilePolicy(config, packDefaults(engine));
-  const cache = new VerdictCache(config.policy.cacheEntries);
   const core: GuardCore = {
     engine: () => engine,
-    cache,
+    cache: new VerdictCache(config.policy.cacheEntries),
     record: { audit: options.audit, enabled: config.audit.enabled, fail: config.audit.fail, logger: options.logger, metrics: options.metrics },
     maxHold: config.policy.streamHoldbackChars,
     contextChars: options.streamContextChars ?? 256,
@@ -91,13 +90,15 @@ export function createGuard(options: GuardOptions): PolicyGuard {
     setEngine(next: DetectEngine): void {
       engine = next;
       table = compilePolicy(config, packDefaults(next));
-      cache.syncRuleset(next.rulesetHash);
+      core.cache.syncRuleset(next.rulesetHash);
     },
     setConfig(next: Readonly<Config>): void {
       config = next;
       table = compilePolicy(next, packDefaults(engine));
       core.record = { ...core.record, enabled: next.audit.enabled, fail: next.audit.fail };
       core.maxHold = next.policy.streamHoldbackChars;
+      // Findings stay valid across policy changes; only a new size needs a new cache.
+      if (next.policy.cacheEntries !== core.cache.capacity) core.cache = new VerdictCache(next.policy.cacheEntries);
     },
     begin: function begin(meta: RequestMeta): RequestGuard {
       const tenant = resolveTenant(meta.headers, table.tenantHeader, (v) => options.audit.fingerprint(v));
@@ -113,6 +114,6 @@ export function createGuard(options: GuardOptions): PolicyGuard {
         components: { model: modelState(engine), audit: auditOk ? 'healthy' : 'unhealthy', packs },
       };
     },
-    cacheStats: () => cache.stats(),
+    cacheStats: () => core.cache.stats(),
   };
 }

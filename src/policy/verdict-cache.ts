@@ -29,6 +29,11 @@ export class VerdictCache {
     this.#key = key;
   }
 
+  /** Most entries kept (config.policy.cacheEntries). */
+  get capacity(): number {
+    return this.#max;
+  }
+
   get enabled(): boolean {
     return this.#max > 0;
   }

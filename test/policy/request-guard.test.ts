@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fakeAwsKey, fakeGithubPat, fakePassword, fakePem, testConfig } from './helpers/fixtures.js';
 import { harness, meta } from './helpers/guard.js';
+import { TestEngine } from './helpers/test-engine.js';
 
 describe('RequestGuard.inspect: decide, rewrite, audit', () => {
   it('redacts genuine secrets with [REDACTED:<type>] markers, leaves other segments alone', async () => {
@@ -227,6 +228,23 @@ describe('reversible redaction', () => {
     expect(req.rewrites.get('m')).toBe('[REDACTED:aws-access-key-id]');
     const res = await rg.inspect('response', [{ path: 'c', text: '[REDACTED:aws-access-key-id#1]' }]);
     expect(res.rewrites.size).toBe(0);
+  });
+});
+
+describe('engine hot swap and pack-file defaults', () => {
+  it('setEngine: pack defaults of the new engine apply; readiness lists its packs', async () => {
+    const { guard } = harness();
+    const next = new TestEngine();
+    next.rulesetHash = 'test-ruleset-2';
+    next.packs = [{ name: 'cloud', spec: { actions: { genuine: 'block' } } }];
+    guard.setEngine(next);
+    expect(guard.engine).toBe(next);
+    const r = await guard.begin(meta()).inspect('request', [{ path: 'm', text: `${fakeAwsKey()} ${fakeGithubPat()}` }]);
+    expect(r.decision.findings.map((f) => [f.type, f.action])).toEqual([
+      ['aws-access-key-id', 'block'],
+      ['github-pat', 'redact'],
+    ]);
+    expect(guard.readiness().components.packs).toMatch(/^1 loaded \(test-ruleset/);
   });
 });
 
