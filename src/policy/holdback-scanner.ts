@@ -74,7 +74,7 @@ export class HoldbackScanner {
     return this.#step(true);
   }
 
-  /** Drops held text unreleased (fail open releases it through the caller instead). */
+  /** Hands back everything held, unscanned, and moves past it (fail open: the caller releases it as is). */
   take(): string {
     const p = this.#pending;
     this.#advance(p, p);
