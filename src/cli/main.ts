@@ -33,32 +33,33 @@ async function load(spec: string, name: string, command: string): Promise<Comman
   return fn as Command;
 }
 
-export async function main(argv: string[]): Promise<void> {
-  const [command, ...rest] = argv;
-  let run: Command;
+async function commandFor(command: string): Promise<Command | null> {
   switch (command) {
     case 'serve':
-      run = (await import('./serve.js')).serveCommand;
-      break;
+      return (await import('./serve.js')).serveCommand;
     case 'scan':
-      run = await load('./scan.js', 'scanCommand', 'scan');
-      break;
+      return load('./scan.js', 'scanCommand', 'scan');
     case 'audit':
-      run = await load('./audit.js', 'auditCommand', 'audit');
-      break;
-    case undefined:
-    case 'help':
-    case '--help':
-    case '-h':
-      process.stdout.write(USAGE);
-      process.exitCode = command === undefined ? 2 : 0;
-      return;
+      return load('./audit.js', 'auditCommand', 'audit');
     default:
+      return null;
+  }
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(USAGE);
+    process.exitCode = command === undefined ? 2 : 0;
+    return;
+  }
+  try {
+    const run = await commandFor(command);
+    if (!run) {
       process.stderr.write(`leakgate: unknown command '${command}'\n\n${USAGE}`);
       process.exitCode = 2;
       return;
-  }
-  try {
+    }
     const code = await run(rest);
     if (typeof code === 'number') process.exitCode = code;
   } catch (err) {

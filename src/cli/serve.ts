@@ -54,7 +54,11 @@ export async function serveCommand(argv: string[]): Promise<number | void> {
       started
         .stop()
         .catch((err: unknown) => started.gateway.logger.error({ err: (err as Error).message }, 'shutdown error'))
-        .finally(resolve);
+        .finally(() => {
+          // If some handle outlives the drain (a stuck socket, a timer), do not hang the shutdown.
+          setTimeout(() => process.exit(process.exitCode ?? 0), 2000).unref();
+          resolve();
+        });
     };
     process.on('SIGTERM', onSignal);
     process.on('SIGINT', onSignal);

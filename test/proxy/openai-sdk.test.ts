@@ -100,6 +100,25 @@ describe('openai SDK through leakgate', () => {
     }
   });
 
+  it('streams: text held back at the end (a marker prefix) is released by a flush event before finish', async () => {
+    provider.replyText = 'ends with SECRETW';
+    provider.chunkChars = 2;
+    try {
+      const stream = await client.chat.completions.create({ model: 'echo', stream: true, messages: [{ role: 'user', content: 'q' }] });
+      const deltas: string[] = [];
+      let finishSeenAfterText = false;
+      for await (const chunk of stream) {
+        const c = chunk.choices[0];
+        if (c?.delta.content) deltas.push(c.delta.content);
+        if (c?.finish_reason) finishSeenAfterText = deltas.join('') === 'ends with SECRETW';
+      }
+      expect(deltas.join('')).toBe('ends with SECRETW');
+      expect(finishSeenAfterText).toBe(true);
+    } finally {
+      provider.chunkChars = 4;
+    }
+  });
+
   it('streams: a blocked stream ends with the provider error event (SDK raises)', async () => {
     provider.replyText = 'safe text then BLOCKWORD and the rest';
     const stream = await client.chat.completions.create({ model: 'echo', stream: true, messages: [{ role: 'user', content: 'q' }] });
