@@ -42,6 +42,11 @@ export const DetectorSchema = z.strictObject({
   confidence: z.number().min(0).max(1).default(0.9),
   /** 'strong': provider structure (prefix/checksum) suffices for genuine; 'weak': needs context/model agreement. */
   strength: z.enum(['strong', 'weak']).default('strong'),
+  /**
+   * Generic detector (key-name assignment, URL userinfo, Authorization header…): on an overlapping
+   * span any provider detector wins. Optional, added after v1 (additive).
+   */
+  generic: z.boolean().optional(),
   examples: z.strictObject({
     genuine: z.array(GenuineExample).min(1),
     not: z.array(z.string()).default([]),

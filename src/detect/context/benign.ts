@@ -1,0 +1,43 @@
+// Benign shapes: random-looking strings that are not credentials (identifiers, digests, public
+// material, code). Each cue is one `benign:*` signal.
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const HEX_DIGEST = /^(?:[0-9a-f]{32}|[0-9a-f]{40}|[0-9a-f]{56}|[0-9a-f]{64}|[0-9a-f]{96}|[0-9a-f]{128})$/;
+const INTEGRITY = /^(?:sha(?:1|256|384|512)|md5)[-:][A-Za-z0-9+/=]{20,}$/i;
+const DATA_URI = /^data:[a-z]+\/[a-z0-9.+-]+;base64,/i;
+const PUBLIC_MATERIAL = /-----BEGIN (?:CERTIFICATE|PUBLIC KEY|RSA PUBLIC KEY|PGP PUBLIC KEY BLOCK|X509 CRL|CERTIFICATE REQUEST)|^(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+) AAAA/;
+const PUBLISHABLE = /^pk_(?:live|test)_|^pub_|^publishable[-_]/i;
+const FILE_PATH = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[\w./\\-]+$|^[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|ya?ml|txt|env|ini|conf|cfg|jks|keystore|der|pub|js|ts|py|go|rb|java|so|dll)$/i;
+const URL_NO_CRED = /^[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+(?::\d+)?(?:[/?#]\S*)?$/i;
+const EMAIL = /^[\w.+-]+@[\w-]+\.[\w.-]+$/;
+const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
+const NUMERIC = /^[\d.,:+-]+$/;
+/** Code: calls, member access, env lookups, interpolation of other variables. */
+const CODE_EXPR =
+  /^(?:[A-Za-z_$][\w$]*\s*\(|(?:process\.env|os\.environ|os\.getenv|System\.getenv|ENV\[|env\(|getenv|config\.|settings\.|self\.|this\.|params\.|args\.|props\.|request\.|req\.|options\.|opts\.)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){1,6}(?:\(\)?)?;?$|[A-Za-z_$][\w$]*\[['"]?[\w.-]+['"]?\]$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|(?:true|false|null|nil|None|undefined|True|False)$)/;
+/** Identifier-like words: camelCase / snake_case made of letters only (no digits mixed in). */
+const IDENT = /^[A-Za-z]+(?:[_-][A-Za-z]+)*$/;
+
+export interface BenignInput {
+  value: string;
+  /** Text on the same line before the value (for public-key and data-URI cues). */
+  before: string;
+}
+
+export function benignSignals({ value, before }: BenignInput): string[] {
+  const out: string[] = [];
+  if (UUID.test(value)) out.push('benign:uuid');
+  else if (HEX_DIGEST.test(value) || HEX_DIGEST.test(value.toLowerCase()) && /^[0-9A-F]+$/.test(value)) out.push('benign:hex-digest');
+  if (INTEGRITY.test(value) || /\b(?:integrity|sha512|sha256|checksum|digest|hash|fingerprint|etag|nonce|commit|sha)\b["']?\s*[:=]/i.test(before.slice(-40)))
+    out.push('benign:digest');
+  if (DATA_URI.test(value) || /data:[a-z]+\/[a-z0-9.+-]+;base64,$/i.test(before)) out.push('benign:data-uri');
+  if (PUBLIC_MATERIAL.test(value) || /(?:ssh-(?:rsa|ed25519|dss)|ecdsa-sha2-nistp\d+)\s+$/.test(before)) out.push('benign:public-key');
+  if (PUBLISHABLE.test(value)) out.push('benign:publishable-key');
+  if (FILE_PATH.test(value)) out.push('benign:file-path');
+  if (URL_NO_CRED.test(value)) out.push('benign:url');
+  if (EMAIL.test(value)) out.push('benign:email');
+  if (VERSION.test(value) || (NUMERIC.test(value) && value.replace(/\D/g, '').length < 12)) out.push('benign:number');
+  if (CODE_EXPR.test(value)) out.push('benign:code');
+  else if (IDENT.test(value) && value.length <= 40) out.push('benign:identifier');
+  return out;
+}

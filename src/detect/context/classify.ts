@@ -1,0 +1,104 @@
+// The rule-based decision: combine the cues into a class and a confidence. This must stand on its
+// own (the classifier refines it; the gateway falls back to it when the model is unavailable).
+import type { SecretClass } from '../types.js';
+
+export type CandidateKind = 'provider' | 'generic' | 'entropy';
+
+export interface ClassifyInput {
+  kind: CandidateKind;
+  strength: 'strong' | 'weak';
+  baseConfidence: number;
+  value: string;
+  entropy: number;
+  /** Entropy of the random body (value minus known prefix). */
+  bodyEntropy: number;
+  bodyLength: number;
+  /** Detector entropy floor, if any. */
+  entropyFloor?: number;
+  signals: readonly string[];
+}
+
+export interface ClassDecision {
+  class: SecretClass;
+  confidence: number;
+  /** Extra signals the decision itself adds (e.g. 'entropy:low'). */
+  signals: string[];
+}
+
+/** Cues that on their own make a value a placeholder, whatever matched it. */
+const HARD_PLACEHOLDER = new Set([
+  'placeholder:template-var',
+  'placeholder:angle-brackets',
+  'placeholder:your-value',
+  'placeholder:example-value',
+  'placeholder:weak-word',
+  'placeholder:test-mode',
+  'placeholder:redacted',
+  'placeholder:repeated',
+  'placeholder:sequential',
+  'placeholder:periodic',
+  'placeholder:few-chars',
+  'placeholder:allow-list',
+  'placeholder:empty-key-body',
+]);
+
+/** Benign cues that hold for any detector (public material, publishable keys, data URIs). */
+const HARD_BENIGN = new Set(['benign:public-key', 'benign:publishable-key', 'benign:data-uri']);
+
+/** Benign cues that only overrule a generic/entropy match (a provider format is more specific). */
+const SOFT_BENIGN = new Set([
+  'benign:uuid',
+  'benign:hex-digest',
+  'benign:digest',
+  'benign:file-path',
+  'benign:url',
+  'benign:email',
+  'benign:number',
+  'benign:code',
+  'benign:identifier',
+]);
+
+const CONTEXT_PLACEHOLDER = new Set(['test-path', 'example-path', 'doc-path', 'nearby:example']);
+
+function clamp(x: number): number {
+  return Math.max(0.01, Math.min(0.99, Math.round(x * 100) / 100));
+}
+
+export function classify(input: ClassifyInput): ClassDecision {
+  const s = new Set(input.signals);
+  const added: string[] = [];
+  const has = (set: ReadonlySet<string>): boolean => input.signals.some((x) => set.has(x));
+  let conf = input.baseConfidence;
+
+  if (has(HARD_BENIGN)) return { class: 'benign', confidence: 0.9, signals: added };
+  const hardPlaceholder = has(HARD_PLACEHOLDER);
+  if (input.kind !== 'provider' && has(SOFT_BENIGN) && !hardPlaceholder) return { class: 'benign', confidence: 0.8, signals: added };
+  if (hardPlaceholder) return { class: 'placeholder', confidence: clamp(0.85), signals: added };
+  if (s.has('checksum:invalid')) return { class: 'placeholder', confidence: 0.7, signals: added };
+
+  const floor = input.entropyFloor;
+  if (floor !== undefined && input.bodyEntropy < floor) {
+    added.push('entropy:low');
+    return { class: input.kind === 'provider' ? 'placeholder' : 'benign', confidence: 0.7, signals: added };
+  }
+
+  if (s.has('checksum:valid')) conf = Math.max(conf, 0.99);
+  const contextCues = input.signals.filter((x) => CONTEXT_PLACEHOLDER.has(x)).length;
+  const inComment = s.has('in-comment');
+
+  if (input.kind === 'provider' && input.strength === 'strong') {
+    conf -= 0.1 * contextCues + (inComment ? 0.05 : 0);
+    return { class: 'genuine', confidence: clamp(conf), signals: added };
+  }
+
+  // Weak provider, generic and entropy candidates: need the value to look issued, not typed.
+  if (input.kind === 'generic' || input.kind === 'entropy' || input.strength === 'weak') {
+    if (contextCues > 0 && input.kind !== 'provider') return { class: 'placeholder', confidence: 0.7, signals: added };
+    if (input.kind === 'entropy') {
+      const hasKeyword = input.signals.some((x) => x.startsWith('keyword:'));
+      if (!hasKeyword) return { class: 'benign', confidence: 0.6, signals: added };
+    }
+    conf -= 0.1 * contextCues + (inComment ? 0.1 : 0);
+  }
+  return { class: 'genuine', confidence: clamp(conf), signals: added };
+}

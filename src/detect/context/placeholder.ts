@@ -1,0 +1,79 @@
+// Placeholder cues: the value is a template, an example, a test-mode key, a redacted form or a
+// weak made-up string rather than an issued credential. Each cue is one signal.
+import { shapeOf } from '../entropy.js';
+
+/** Documented example values published by providers (their docs use them verbatim). */
+const EXAMPLE_MARKERS = /EXAMPLE|SAMPLE|DUMMY|PLACEHOLDER|REDACTED|CHANGEME|CHANGE_ME|REPLACE|INSERT|FAKE|MOCK/i;
+const TEMPLATE = /\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|<%[^%]*%>|%\([a-z_]+\)s|%[sd]\b|^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^\{[A-Za-z_][\w.-]*\}$|^#\{[^}]*\}$/;
+const ANGLE = /^<[^<>]{1,80}>$|<[A-Za-z_][\w .-]{1,60}>/;
+// Separators are mandatory between the middle words so the pattern stays linear (no nested ambiguity).
+const YOUR = /(?:^|[^a-z])(?:your|my|enter|insert|replace|put|add|some|paste)[-_ ]?(?:[a-z]{1,20}[-_ ]){0,3}(?:key|token|secret|password|pass|pwd|here|id|value|api)/i;
+const WEAK_WORDS =
+  /^(?:password|passw0rd|p@ssw0rd|p@ssword|secret|changeme|changeit|letmein|admin|administrator|root|test|testing|tester|default|example|sample|qwerty|abc123|hunter2|foobar|foo|bar|baz|demo|guest|user|username|pass|token|apikey|api_key|secretkey|null|none|undefined|true|false|empty|string|value|xxx+|todo|tbd|fixme|required|optional|not[-_ ]?set|unset|n\/a|na)$/i;
+const TEST_MODE = /^(?:sk|rk|pk)_test_|^sk-test-|^test[-_]|[-_]test[-_]|_sandbox_|^sandbox[-_]|^dev[-_]test/i;
+const REDACTED = /\*{3,}|•{3,}|…|\.{3,}|\[redacted|<redacted|x{3,}[^x]{0,4}$/i;
+
+/** Longest run of one repeated character. */
+function longestRun(s: string): number {
+  let best = 0;
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    run = i > 0 && s[i] === s[i - 1] ? run + 1 : 1;
+    if (run > best) best = run;
+  }
+  return best;
+}
+
+/** Longest ascending/descending run like 123456 or abcdef (step ±1 in char code). */
+function longestSequence(s: string): number {
+  let best = 1;
+  let up = 1;
+  let down = 1;
+  for (let i = 1; i < s.length; i++) {
+    const d = s.charCodeAt(i) - s.charCodeAt(i - 1);
+    up = d === 1 ? up + 1 : 1;
+    down = d === -1 ? down + 1 : 1;
+    best = Math.max(best, up, down);
+  }
+  return best;
+}
+
+/** A short repeating unit (abcabcabc, 1a2b1a2b…) covering most of the string. */
+function periodic(s: string): boolean {
+  if (s.length < 12) return false;
+  for (let p = 1; p <= 8; p++) {
+    let same = 0;
+    for (let i = p; i < s.length; i++) if (s[i] === s[i - p]) same++;
+    if (same >= (s.length - p) * 0.85) return true;
+  }
+  return false;
+}
+
+export interface PlaceholderInput {
+  value: string;
+  /** The value with a known provider prefix removed (the random body), when known. */
+  body: string;
+}
+
+/** Signals (`placeholder:*`) found in the value itself. */
+export function placeholderSignals({ value, body }: PlaceholderInput): string[] {
+  const out: string[] = [];
+  if (TEMPLATE.test(value)) out.push('placeholder:template-var');
+  if (ANGLE.test(value)) out.push('placeholder:angle-brackets');
+  if (YOUR.test(value)) out.push('placeholder:your-value');
+  if (EXAMPLE_MARKERS.test(value)) out.push('placeholder:example-value');
+  if (WEAK_WORDS.test(value) || WEAK_WORDS.test(body)) out.push('placeholder:weak-word');
+  if (TEST_MODE.test(value)) out.push('placeholder:test-mode');
+  if (REDACTED.test(value)) out.push('placeholder:redacted');
+  const b = body.length >= 8 ? body : value;
+  if (b.length >= 6) {
+    const run = longestRun(b);
+    if (run >= 6 || run >= b.length * 0.4) out.push('placeholder:repeated');
+    const seq = longestSequence(b);
+    if (seq >= 8 || (seq >= 5 && seq >= b.length * 0.4)) out.push('placeholder:sequential');
+    if (periodic(b)) out.push('placeholder:periodic');
+    const sh = shapeOf(b);
+    if (b.length >= 12 && sh.distinct <= 4) out.push('placeholder:few-chars');
+  }
+  return out;
+}

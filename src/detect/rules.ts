@@ -1,0 +1,110 @@
+// The rule stages for one segment: candidates → overlaps → context cues → class. Pure and
+// synchronous; the engine calls it per segment (and per decoded layer).
+import type { Candidate, CandidateFinder } from './candidates.js';
+import { verifyChecksum } from './checksum.js';
+import { benignSignals } from './context/benign.js';
+import { classify } from './context/classify.js';
+import { commentSignals } from './context/comment.js';
+import { nearbySignals } from './context/file-cues.js';
+import { keywordSignals } from './context/keyword.js';
+import { isKeyBlock, keyBlockSignals } from './context/pem.js';
+import { placeholderSignals } from './context/placeholder.js';
+import { shannonEntropy } from './entropy.js';
+import { lineIndex } from './lines.js';
+import { resolveOverlaps } from './overlap.js';
+import type { CompiledPack } from './packs/load.js';
+import type { CompiledPattern, EncodedText } from './regex.js';
+import type { Finding, Severity } from './types.js';
+
+export interface RuleContext {
+  /** Signals that hold for the whole segment (file path cues). */
+  fileSignals: readonly string[];
+  packs?: ReadonlySet<string>;
+}
+
+export interface RuleSet {
+  finder: CandidateFinder;
+  packsByName: ReadonlyMap<string, CompiledPack>;
+  allow: readonly CompiledPattern[];
+}
+
+const ENTROPY_SEVERITY: Severity = 'medium';
+
+function round(x: number): number {
+  return Math.round(x * 1000) / 1000;
+}
+
+function typeOf(c: Candidate): string {
+  return c.detector?.type ?? `high-entropy-${c.entropyRule?.charset ?? 'string'}`;
+}
+
+/** The part of a value that should look random: after a known prefix, or a URL's password. */
+function bodyOf(value: string, prefix: string): string {
+  const url = /^[a-z][a-z0-9+.-]*:\/\/[^:@/]*:([^@]*)@/i.exec(value);
+  if (url?.[1]) return url[1];
+  if (prefix && value.length > prefix.length) return value.slice(prefix.length).replace(/^[_-]/, '');
+  return value;
+}
+
+export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText, ctx: RuleContext): Finding[] {
+  const cands = rules.finder.find(enc, ctx.packs);
+  if (cands.length === 0) return [];
+  const text = enc.text;
+  const lines = lineIndex(text);
+  const out: Finding[] = [];
+  for (const { winner: c, ids } of resolveOverlaps(cands)) {
+    const value = text.slice(c.start, c.end);
+    const [ls, le] = lines.lineBounds(c.start);
+    const before = text.slice(Math.max(ls, c.start - 200), c.start);
+    const prevLineStart = ls > 0 ? lines.lineBounds(ls - 1)[0] : ls;
+    const around = text.slice(Math.max(prevLineStart, c.start - 300), Math.min(le, c.end + 120));
+    const body = bodyOf(value, c.prefix);
+    const keyBlock = isKeyBlock(value);
+    const signals: string[] = [...ctx.fileSignals];
+    signals.push(...keywordSignals(before));
+    signals.push(...commentSignals(text.slice(ls, c.start)));
+    signals.push(...nearbySignals(around.replace(value, '')));
+    if (keyBlock) signals.push(...keyBlockSignals(value));
+    else {
+      signals.push(...placeholderSignals({ value, body }));
+      signals.push(...benignSignals({ value, before }));
+    }
+    const spec = c.detector?.spec;
+    const pack = c.detector?.pack ?? c.entropyRule?.pack ?? 'unknown';
+    const packAllow = rules.packsByName.get(pack)?.allow ?? [];
+    if (packAllow.some((a) => a.test(value)) || rules.allow.some((a) => a.test(value))) signals.push('placeholder:allow-list');
+    if (spec?.checksum) signals.push(verifyChecksum(spec.checksum, value) ? 'checksum:valid' : 'checksum:invalid');
+    const entropy = shannonEntropy(value);
+    const bodyEntropy = body === value ? entropy : shannonEntropy(body);
+    const decision = classify({
+      kind: c.kind,
+      strength: spec?.strength ?? 'weak',
+      baseConfidence: spec?.confidence ?? 0.6,
+      value,
+      entropy,
+      bodyEntropy,
+      bodyLength: body.length,
+      entropyFloor: spec?.entropy,
+      signals,
+    });
+    signals.push(...decision.signals);
+    const pos = lines.position(c.start);
+    out.push({
+      path,
+      start: c.start,
+      end: c.end,
+      line: pos.line,
+      column: pos.column,
+      value,
+      type: typeOf(c),
+      class: decision.class,
+      confidence: decision.confidence,
+      severity: spec?.severity ?? ENTROPY_SEVERITY,
+      detectors: ids,
+      pack,
+      entropy: round(entropy),
+      signals: [...new Set(signals)],
+    });
+  }
+  return out;
+}
