@@ -1,7 +1,7 @@
 // Stand-alone check for the provider packs owned by this helper (until the engine's pack test lands):
 // schema validation, RE2 compilation, and each detector's own examples.
 // Usage: node --import tsx scripts/packs-b/check.ts [filter-packs/x.yaml …]
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import RE2 from 're2';
 import { parse } from 'yaml';
 import { PackSchema, type DetectorSpec } from '../../src/detect/packs/schema.js';
@@ -35,7 +35,7 @@ function keywordHit(d: DetectorSpec, text: string): boolean {
   return d.keywords.some((k) => t.includes(k));
 }
 
-const files = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT_FILES;
+const files = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT_FILES.filter((f) => existsSync(f));
 let failures = 0;
 let total = 0;
 const ids = new Set<string>();
