@@ -4,6 +4,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import RE2 from 're2';
 import { parse } from 'yaml';
+import { verifyChecksum } from '../../src/detect/checksum.js';
 import { PackSchema, type DetectorSpec } from '../../src/detect/packs/schema.js';
 
 const DEFAULT_FILES = ['messaging', 'databases', 'observability', 'registries', 'saas'].map((p) => `filter-packs/${p}.yaml`);
@@ -74,9 +75,12 @@ for (const file of files) {
       if (!got.includes(value)) fail(d.id, `genuine not matched: ${text.slice(0, 80)} → got ${JSON.stringify(got)}`);
       if (d.entropy !== undefined && entropy(value) < d.entropy) fail(d.id, `genuine below entropy floor (${entropy(value).toFixed(2)} < ${d.entropy}): ${value.slice(0, 40)}`);
       if (allow.some((a) => a.test(value))) fail(d.id, `genuine is allow-listed: ${value.slice(0, 40)}`);
+      if (d.checksum && !verifyChecksum(d.checksum, value)) fail(d.id, `genuine fails ${d.checksum}: ${value.slice(0, 40)}`);
     }
     for (const n of d.examples.not) {
-      const got = secrets(re, n).filter((s) => !(d.entropy !== undefined && entropy(s) < d.entropy) && !allow.some((a) => a.test(s)));
+      const got = secrets(re, n).filter(
+        (s) => !(d.entropy !== undefined && entropy(s) < d.entropy) && !allow.some((a) => a.test(s)) && !(d.checksum && !verifyChecksum(d.checksum, s)),
+      );
       if (keywordHit(d, n) && got.length > 0) fail(d.id, `not-example matched: ${n.slice(0, 80)} → ${JSON.stringify(got)}`);
     }
     if (d.examples.genuine.length < 2) fail(d.id, 'fewer than 2 genuine examples');
