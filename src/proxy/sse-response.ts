@@ -60,16 +60,24 @@ class SseRewriter {
     }
     const { adapter } = this.#flow.route;
     const subpath = this.#flow.target.subpath;
+    // '[DONE]' and other non-JSON control data carry no text to scan.
     let data: Json | null = null;
-    try {
-      data = JSON.parse(ev.data) as Json;
-    } catch {
-      data = null; // '[DONE]' and other non-JSON control data: no text to scan
+    if (ev.data !== '[DONE]') {
+      try {
+        data = JSON.parse(ev.data) as Json;
+      } catch {
+        data = null;
+      }
     }
     const ends = adapter.endsChannels(subpath, ev, data);
     if (ends.length > 0 && this.#open.size > 0) {
       for (const channel of [...this.#open.keys()]) {
-        if (ends.some((p) => channelMatches(p, channel))) this.#flushChannel(channel, out);
+        for (const p of ends) {
+          if (channelMatches(p, channel)) {
+            this.#flushChannel(channel, out);
+            break;
+          }
+        }
       }
     }
     if (data === null) {
@@ -81,7 +89,7 @@ class SseRewriter {
       out.push(serializeSse(ev));
       return;
     }
-    const rewrites = new Map<string, string>();
+    let rewrites: Map<string, string> | undefined;
     let whole: StreamSegment[] | undefined;
     for (const seg of segments) {
       if (isWholeChannel(seg.channel)) {
@@ -89,9 +97,9 @@ class SseRewriter {
         continue;
       }
       const pushed = this.#sg.push(seg.channel, seg.text);
-      this.#note(pushed.action);
+      if (pushed.action !== 'allow') this.#note(pushed.action);
       if (pushed.action === 'block') throw new StreamStopped(`a secret was found in the response (channel ${seg.channel})`);
-      if (pushed.text !== seg.text) rewrites.set(seg.path, pushed.text);
+      if (pushed.text !== seg.text) (rewrites ??= new Map()).set(seg.path, pushed.text);
       this.#open.set(seg.channel, ev);
     }
     if (whole) {
@@ -101,9 +109,12 @@ class SseRewriter {
         const types = [...new Set(r.decision.findings.map((f) => f.type))].sort().join(', ');
         throw new StreamStopped(`the response contains ${types || 'a secret'}`);
       }
-      for (const [p, t] of r.rewrites) rewrites.set(p, t);
+      if (r.rewrites.size > 0) {
+        rewrites ??= new Map();
+        for (const [p, t] of r.rewrites) rewrites.set(p, t);
+      }
     }
-    out.push(serializeSse(rewrites.size > 0 ? { ...ev, data: JSON.stringify(applyRewrites(data, rewrites)) } : ev));
+    out.push(serializeSse(rewrites ? { ...ev, data: JSON.stringify(applyRewrites(data, rewrites)) } : ev));
   }
 
   /** Releases everything still held (end of stream). */
