@@ -2,7 +2,13 @@
 // policy guard → the gateway's HTTP servers. Nothing else imports across stages like this.
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import type { LoadedConfig } from './config/load.js';
+import { loadConfig, packagePath, type LoadedConfig } from './config/load.js';
+import { watchPaths } from './config/watch.js';
+import { openAuditLog } from './audit/index.js';
+import { createEngine } from './detect/engine.js';
+import { createClassifier } from './detect/model/index.js';
+import { createGuard } from './policy/index.js';
+import { createGuardMetrics } from './proxy/guard-metrics.js';
 import type { Guard } from './policy/types.js';
 import { adapterFor } from './providers/registry.js';
 import type { GatewayContext, Route } from './proxy/context.js';
@@ -18,6 +24,8 @@ export interface GatewayDeps {
   guard: Guard;
   /** Defaults to pino JSON on stdout at config.log.level. */
   logger?: Logger;
+  /** Defaults to a fresh registry; passed in when the guard registers its own series on it. */
+  metrics?: GatewayMetrics;
 }
 
 export interface ListenInfo {
@@ -55,7 +63,7 @@ export function createGateway(loaded: LoadedConfig, deps: GatewayDeps): Gateway 
   for (const [name, up] of Object.entries(config.upstreams)) {
     routes.set(name, { name, upstream: createUpstream(name, up), adapter: adapterFor(up.api) });
   }
-  const metrics = createMetrics();
+  const metrics = deps.metrics ?? createMetrics();
   const ctx: GatewayContext = { config, routes, guard: deps.guard, logger, metrics, draining: false };
   const passthrough = createPassthrough(ctx);
   const servers = createGatewayServers(ctx, passthrough);
@@ -91,14 +99,63 @@ export interface BuiltGuard {
 }
 
 /**
- * FACTORY SPOT for the production Guard: detect engine (packs + model) → audit log → policy
- * createGuard(...) from './policy/index.js'. Wired by the integrator; until then it throws and
- * startFromConfig serves with the fail-mode guard (degraded /readyz).
+ * The production Guard: audit log → classifier → detect engine (packs + model) → policy. Packs and
+ * the config file are watched: a valid change swaps engine/policy in place; an invalid one is
+ * logged and the old rules stay in force. Upstreams, listeners and audit settings need a restart.
  */
-export async function buildGuard(loaded: LoadedConfig, logger: Logger): Promise<BuiltGuard> {
-  void loaded;
-  void logger;
-  throw new Error('the policy guard is not wired into main.ts yet (buildGuard)');
+export async function buildGuard(loaded: LoadedConfig, logger: Logger, metrics?: GatewayMetrics): Promise<BuiltGuard> {
+  const { config } = loaded;
+  const audit = openAuditLog(config.audit, {
+    onError: (err) => logger.error({ code: (err as { code?: string }).code ?? 'LG_ERR_AUDIT_FAILED', err: err.message }, 'audit log error'),
+  });
+  const classifier = await createClassifier(config.model, { rootDir: packagePath('.') });
+  const status = classifier.status();
+  if (status.state !== 'ready') logger.warn({ model: status }, 'classifier not ready: rules-only decisions (model:unavailable)');
+  const makeEngine = (l: LoadedConfig) =>
+    createEngine({
+      packPaths: l.packPaths,
+      classifier,
+      maxDecodeDepth: l.config.detect.maxDecodeDepth,
+      maxHoldback: l.config.policy.streamHoldbackChars,
+    });
+  let engine;
+  try {
+    engine = makeEngine(loaded);
+  } catch (err) {
+    await audit.close();
+    await classifier.close();
+    throw err;
+  }
+  const policyMetrics = metrics ? createGuardMetrics(metrics.registry, () => classifier) : undefined;
+  const guard = createGuard({ config, engine, audit, logger, ...(policyMetrics ? { metrics: policyMetrics } : {}) });
+  logger.info({ packs: engine.packs.length, detectors: engine.packs.reduce((n, p) => n + p.detectors.length, 0), ruleset: engine.rulesetHash.slice(0, 12), model: classifier.version }, 'detection ready');
+
+  const watcher = config.detect.watch
+    ? watchPaths(
+        [loaded.file, ...loaded.packPaths],
+        function reloadRules() {
+          try {
+            const next = loadConfig(loaded.file);
+            const nextEngine = makeEngine(next);
+            guard.setConfig(next.config);
+            guard.setEngine(nextEngine);
+            logger.info({ ruleset: nextEngine.rulesetHash.slice(0, 12), packs: nextEngine.packs.length }, 'rules reloaded');
+          } catch (err) {
+            logger.error({ code: (err as { code?: string }).code, err: (err as Error).message }, 'reload rejected; previous rules stay in force');
+          }
+        },
+        { onError: (err) => logger.warn({ err: err.message }, 'config watch error') },
+      )
+    : null;
+
+  return {
+    guard,
+    async close() {
+      watcher?.close();
+      await audit.close();
+      await classifier.close();
+    },
+  };
 }
 
 export interface Started {
@@ -111,16 +168,17 @@ export interface Started {
 /** Used by `leakgate serve`: builds the real guard (or the degraded fail-mode guard) and listens. */
 export async function startFromConfig(loaded: LoadedConfig, opts: { logger?: Logger } = {}): Promise<Started> {
   const logger = opts.logger ?? createLogger(loaded.config.log.level);
+  const metrics = createMetrics();
   let built: BuiltGuard;
   try {
-    built = await buildGuard(loaded, logger);
+    built = await buildGuard(loaded, logger, metrics);
   } catch (err) {
     // Start anyway (health checks, clear errors); the fail mode decides every request meanwhile.
     const reason = err instanceof Error ? err.message : String(err);
     logger.error({ err: reason, fail: loaded.config.policy.fail }, 'policy guard unavailable; serving in degraded mode');
     built = { guard: unavailableGuard(reason, loaded.config.policy.fail), close: () => Promise.resolve() };
   }
-  const gateway = createGateway(loaded, { guard: built.guard, logger });
+  const gateway = createGateway(loaded, { guard: built.guard, logger, metrics });
   const address = await gateway.listen();
   logger.info({ host: address.host, port: address.port, adminPort: address.adminPort, config: loaded.file }, 'leakgate listening');
   return {
