@@ -1,7 +1,9 @@
 // The baseline: a plain reverse proxy written only for this benchmark — node:http in, undici Pool out,
-// hop-by-hop headers dropped, bodies streamed both ways, nothing parsed or scanned, no logging.
+// hop-by-hop headers dropped, the (small) request body collected into one Buffer before sending (faster
+// in undici than streaming it, so the baseline is the stronger one), the response streamed, nothing
+// parsed or scanned, no logging.
 // Strips the first path segment ('/openai/...') exactly like leakgate's routing does.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pipeline } from 'node:stream/promises';
 import { Pool, type Dispatcher } from 'undici';
@@ -10,13 +12,13 @@ const upstream = process.argv[2] as string;
 const pool = new Pool(upstream, { connections: 128, keepAliveTimeout: 30_000 });
 const HOP = new Set(['connection', 'keep-alive', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-connection', 'host', 'expect']);
 
-const server = createServer((req, res) => {
+function forward(req: IncomingMessage, res: ServerResponse, body: Buffer): void {
   const url = req.url ?? '/';
   const path = url.slice(url.indexOf('/', 1)) || '/';
   const headers: Record<string, string | string[]> = {};
   for (const [k, v] of Object.entries(req.headers)) if (v !== undefined && !HOP.has(k)) headers[k] = v;
   pool
-    .request({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body: req })
+    .request({ path, method: (req.method ?? 'GET') as Dispatcher.HttpMethod, headers, body })
     .then(async (up) => {
       const out: Record<string, string | string[]> = {};
       for (const [k, v] of Object.entries(up.headers)) if (v !== undefined && !HOP.has(k)) out[k] = v;
@@ -27,6 +29,12 @@ const server = createServer((req, res) => {
       if (!res.headersSent) res.writeHead(502).end();
       else res.destroy();
     });
+}
+
+const server = createServer((req, res) => {
+  const parts: Buffer[] = [];
+  req.on('data', (c: Buffer) => parts.push(c));
+  req.on('end', () => forward(req, res, Buffer.concat(parts)));
 });
 server.keepAliveTimeout = 60_000;
 server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));

@@ -1,9 +1,10 @@
 // Proxy overhead benchmark: direct upstream vs a plain undici pass-through proxy vs leakgate
 // (allow-all guard), same load, one run, loopback only, bounded time.
-//   node --import tsx bench/proxy/run.ts [--duration 5] [--connections 10] [--ttfb 300]
+//   node --import tsx bench/proxy/run.ts [--duration 4] [--rounds 3] [--connections 10] [--ttfb 300]
 // Cases: an 8 KB chat request (autocannon: req/s, p50, p99) and a clean SSE stream (autocannon for
 // req/s and whole-stream latency; a sequential loop for time to first body byte). Prints a table and
-// a JSON result with leakgate/pass-through ratios.
+// a JSON result with leakgate/pass-through ratios. The machine is shared, so pass-through and leakgate
+// are measured in alternating rounds and each figure is the median over rounds (direct: one round).
 import { fork, type ChildProcess } from 'node:child_process';
 import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -12,11 +13,17 @@ import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
 
 const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '10' }, ttfb: { type: 'string', default: '300' } },
+  options: {
+    duration: { type: 'string', default: '4' },
+    rounds: { type: 'string', default: '3' },
+    connections: { type: 'string', default: '10' },
+    ttfb: { type: 'string', default: '300' },
+  },
 });
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 const TTFB_N = Number(values.ttfb);
+const ROUNDS = Number(values.rounds);
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 
@@ -78,18 +85,49 @@ const lg = await start('leakgate.ts', [up.url]);
 const targets = { direct: `${up.url}/v1/chat/completions`, passthrough: `${pass.url}/openai/v1/chat/completions`, leakgate: `${lg.url}/openai/v1/chat/completions` };
 
 type Name = keyof typeof targets;
-const results: Record<Name, { chat: LoadResult; sse: LoadResult; ttfb: { p50: number; p99: number } }> = {} as never;
+interface Round {
+  chat: LoadResult;
+  sse: LoadResult;
+  ttfb: { p50: number; p99: number };
+}
+const rounds: Record<Name, Round[]> = { direct: [], passthrough: [], leakgate: [] };
+const median = (xs: number[]): number => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const medianLoad = (xs: LoadResult[]): LoadResult => ({
+  rps: median(xs.map((x) => x.rps)),
+  p50: median(xs.map((x) => x.p50)),
+  p99: median(xs.map((x) => x.p99)),
+  errors: xs.reduce((a, x) => a + x.errors, 0),
+});
+async function measure(name: Name): Promise<void> {
+  const url = targets[name];
+  const chat = await load(url, CHAT);
+  const sse = await load(url, STREAM);
+  const t = await ttfb(url);
+  rounds[name].push({ chat, sse, ttfb: t });
+}
 try {
-  for (const name of Object.keys(targets) as Name[]) {
-    const url = targets[name];
-    await load(url, CHAT).catch(() => undefined); // short warm-up (JIT, pools)
-    const chat = await load(url, CHAT);
-    const sse = await load(url, STREAM);
-    const t = await ttfb(url);
-    results[name] = { chat, sse, ttfb: t };
+  for (const name of Object.keys(targets) as Name[]) await load(targets[name], CHAT).catch(() => undefined); // warm-up (JIT, pools)
+  await measure('direct');
+  for (let r = 0; r < ROUNDS; r++) {
+    // Alternate the order so neither proxy always runs first in a round.
+    const order: Name[] = r % 2 === 0 ? ['passthrough', 'leakgate'] : ['leakgate', 'passthrough'];
+    for (const name of order) await measure(name);
   }
 } finally {
   for (const c of [up, pass, lg]) c.child.kill();
+}
+const results = {} as Record<Name, Round>;
+for (const name of Object.keys(targets) as Name[]) {
+  const rs = rounds[name];
+  results[name] = {
+    chat: medianLoad(rs.map((r) => r.chat)),
+    sse: medianLoad(rs.map((r) => r.sse)),
+    ttfb: { p50: median(rs.map((r) => r.ttfb.p50)), p99: median(rs.map((r) => r.ttfb.p99)) },
+  };
 }
 
 const ratio = (a: number, b: number): number => Math.round((a / b) * 1000) / 1000;
@@ -98,8 +136,9 @@ const P = results.passthrough;
 const summary = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
-  settings: { durationS: DURATION, connections: CONNECTIONS, ttfbRequests: TTFB_N, guard: 'allow-all (no detection)' },
+  settings: { durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS, ttfbRequests: TTFB_N, guard: 'allow-all (no detection)' },
   results,
+  perRoundRps: Object.fromEntries((Object.keys(targets) as Name[]).map((n) => [n, rounds[n].map((r) => ({ chat: Math.round(r.chat.rps), sse: Math.round(r.sse.rps) }))])),
   leakgateVsPassthrough: {
     chatRps: ratio(L.chat.rps, P.chat.rps),
     chatP50: ratio(L.chat.p50, P.chat.p50),
