@@ -15,12 +15,24 @@ export const REDACT_PATHS = [
   'req.headers.cookie',
 ];
 
+/** Longest a buffered log line waits before it is written (stdout destination). */
+export const LOG_FLUSH_MS = 200;
+
 /**
- * JSON lines to `destination`, or to stdout through an asynchronous sonic-boom (lines written while a
- * write is in flight are coalesced into the next one: one syscall per batch under load, no added
- * delay when idle). Call logger.flush() before exit.
+ * JSON lines to `destination`, or to stdout through an asynchronous sonic-boom that writes in batches
+ * of at least 4 KiB or every LOG_FLUSH_MS, whichever comes first: a write syscall per request would
+ * cost ~10% of the proxy's CPU under load. pino flushes the buffer on exit; close() flushes too.
  */
 export function createLogger(level: LevelWithSilent, destination?: NodeJS.WritableStream): Logger {
   const opts = { level, base: { service: 'leakgate' }, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } };
-  return pino(opts, destination ?? pino.destination({ dest: 1, sync: false }));
+  if (destination) return pino(opts, destination);
+  const out = pino.destination({ dest: 1, sync: false, minLength: 4096 });
+  setInterval(() => {
+    try {
+      out.flush();
+    } catch {
+      // destroyed at exit: nothing left to flush
+    }
+  }, LOG_FLUSH_MS).unref();
+  return pino(opts, out);
 }
