@@ -1,4 +1,4 @@
-// Policy against the real audit log (SQLite hash chain): one row per decision, exported rows carry
+// Policy against the real audit log (SQLite hash chain) and the real detect engine: one row per decision, exported rows carry
 // fingerprints, and neither the database files nor the export contain a secret or the client's API key.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,7 @@ import { createGuard } from '../../src/policy/index.js';
 import { fakeAwsKey, fakeGithubPat, testConfig } from './helpers/fixtures.js';
 import { meta } from './helpers/guard.js';
 import { pushAll } from './helpers/stream.js';
-import { TestEngine } from './helpers/test-engine.js';
+import { createEngine } from '../../src/detect/engine.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -23,7 +23,7 @@ describe('policy + real audit log', () => {
     dirs.push(dir);
     const config = testConfig({ audit: { db: join(dir, 'audit.db'), keyDir: join(dir, 'keys') } });
     const audit = openAuditLog(config.audit, { baseDir: dir, env: {} });
-    const guard = createGuard({ config, engine: new TestEngine(), audit });
+    const guard = createGuard({ config, engine: createEngine({ packPaths: ['filter-packs'] }), audit });
     const apiKey = 'sk-live-' + fakeGithubPat().slice(4);
     const aws = fakeAwsKey();
     const gh = fakeGithubPat();
@@ -32,7 +32,7 @@ describe('policy + real audit log', () => {
     const req = await rg.inspect('request', [{ path: 'messages[0].content', text: `my key ${aws}` }]);
     expect(req.rewrites.get('messages[0].content')).toBe('my key [REDACTED:aws-access-key-id]');
     const sg = rg.openStream();
-    expect(pushAll(sg, 'choices[0].content', [...`here: ${gh} ok`]).out).toBe('here: [REDACTED:github-pat] ok');
+    expect(pushAll(sg, 'choices[0].content', [...`here: ${gh} ok`]).out).toBe('here: [REDACTED:github-personal-access-token] ok');
     await sg.end('complete');
     await guard.begin(meta()).inspect('request', [{ path: 'm', text: 'clean' }]);
     await audit.close();
