@@ -46,6 +46,8 @@ class SseRewriter {
   readonly #flow: Flow;
   readonly #sg: StreamGuard;
   readonly #open = new Map<string, SseEvent>();
+  /** Set when an event was rewritten or a flush event was added since the last reset. */
+  changed = false;
 
   constructor(flow: Flow, sg: StreamGuard) {
     this.#flow = flow;
@@ -114,6 +116,7 @@ class SseRewriter {
         for (const [p, t] of r.rewrites) rewrites.set(p, t);
       }
     }
+    if (rewrites) this.changed = true;
     out.push(serializeSse(rewrites ? { ...ev, data: JSON.stringify(applyRewrites(data, rewrites)) } : ev));
   }
 
@@ -129,6 +132,7 @@ class SseRewriter {
     this.#note(pushed.action);
     if (pushed.action === 'block') throw new StreamStopped(`a secret was found in the response (channel ${channel})`);
     if (pushed.text && last) {
+      this.changed = true;
       out.push(serializeSse(this.#flow.route.adapter.flushEvent(this.#flow.target.subpath, channel, last, pushed.text)));
     }
   }
@@ -169,7 +173,19 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
     x.bytesOut += Buffer.byteLength(text);
     return res.write(text);
   };
+  /** Forwards an upstream chunk as received (its events were all unchanged). */
+  const writeRaw = (chunk: Buffer): boolean => {
+    if (res.destroyed) return true;
+    if (headerTimer) {
+      clearTimeout(headerTimer);
+      headerTimer = null;
+    }
+    x.bytesOut += chunk.length;
+    return res.write(chunk);
+  };
   const source = decodedBody(up.body, headerString(up.headers['content-encoding']) ?? '');
+  // True while the bytes forwarded so far end on an event boundary (nothing of a partial event is pending).
+  let atBoundary = true;
 
   // Event-driven (no async iterator): each chunk is parsed, scanned and written synchronously;
   // the source pauses only while the client's socket is full.
@@ -185,6 +201,7 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
     };
     const onData = (chunk: Buffer): void => {
       const out: string[] = [];
+      rewriter.changed = false;
       try {
         for (const ev of parser.push(chunk)) rewriter.event(ev, out);
       } catch (err) {
@@ -192,7 +209,12 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
         settle(err);
         return;
       }
-      if (!write(out)) {
+      // A chunk of whole events that all came through unchanged is forwarded byte for byte: no
+      // re-serialisation on the common clean path. Otherwise the re-serialised events are written.
+      const whole = endsWithBlankLine(chunk);
+      const ok = atBoundary && whole && !rewriter.changed ? writeRaw(chunk) : write(out);
+      atBoundary = whole;
+      if (!ok) {
         source.pause();
         void drained(res).then(() => source.resume());
       }
@@ -255,6 +277,13 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
   } catch (err) {
     ctx.logger.error({ reqId: x.id, route: route.name, err: errName(err) }, 'stream audit failed');
   }
+}
+
+/** The chunk ends with an event's blank line ('\n\n' or '\r\n\r\n'). */
+function endsWithBlankLine(b: Buffer): boolean {
+  const n = b.length;
+  if (n >= 2 && b[n - 1] === 10 && b[n - 2] === 10) return true;
+  return n >= 4 && b[n - 1] === 10 && b[n - 2] === 13 && b[n - 3] === 10 && b[n - 4] === 13;
 }
 
 function isUpstreamError(err: unknown): boolean {
