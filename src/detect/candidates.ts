@@ -1,7 +1,8 @@
 // Stage 1: candidates. One keyword prefilter pass over the encoded segment picks the detectors
 // that can match; only those run. Entropy settings add unknown-format candidates.
 import type { CompiledDetector, CompiledEntropy, CompiledPack } from './packs/load.js';
-import { compileInternal, compileLiteralSet, type CompiledPattern, type EncodedText, type LiteralSet } from './regex.js';
+import { compileKeywordScanner, type KeywordScanner } from './prefilter.js';
+import { compileInternal, type CompiledPattern, type EncodedText } from './regex.js';
 import { shannonEntropy, shapeOf } from './entropy.js';
 import type { CandidateKind } from './context/classify.js';
 
@@ -47,24 +48,67 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
       byKeyword[ki]?.push(i);
     }
   });
-  const literalSet: LiteralSet = compileLiteralSet(keywords);
+  const scanner: KeywordScanner = compileKeywordScanner(keywords);
+  // Detectors whose matches can span many lines (key blocks) run on the whole segment once a keyword
+  // is present; the rest run only on a few lines around each keyword occurrence.
+  const wide = detectors.map((d) => /\[\\s\\S\]|\\s[*+]|\\s\{\d+,\d{3,}\}|\{\d+,\}/.test(d.pattern.source));
   const entropyRules = packs.flatMap((p) => p.entropy);
   const charsetPatterns = new Map<string, CompiledPattern>();
-  for (const r of entropyRules) if (!charsetPatterns.has(r.charset)) charsetPatterns.set(r.charset, compileInternal(CHARSET_PATTERNS[r.charset]));
+  for (const r of entropyRules) {
+    if (charsetPatterns.has(r.charset)) continue;
+    const min = Math.min(...entropyRules.filter((x) => x.charset === r.charset).map((x) => x.minLength));
+    charsetPatterns.set(r.charset, compileInternal(CHARSET_PATTERNS[r.charset].replace('{8,}', `{${Math.max(8, Math.min(min, 1000))},}`)));
+  }
 
   return {
     keywords,
     find(enc, only) {
       const out: Candidate[] = [];
-      const run = new Set<number>(always);
-      for (const ki of literalSet.match(enc)) for (const di of byKeyword[ki] ?? []) run.add(di);
-      for (const di of [...run].sort((a, b) => a - b)) {
+      const text = enc.text;
+      const tlen = text.length;
+      // UTF-16 windows per detector, from keyword hits: the line before to two lines after.
+      const windows = new Map<number, [number, number][]>();
+      for (const di of always) windows.set(di, [[0, tlen]]);
+      let curLine = -1;
+      let ws = 0;
+      let we = 0;
+      scanner.scan(text, (start, _end, ki) => {
+        const dets = byKeyword[ki];
+        if (!dets || dets.length === 0) return;
+        if (start >= curLine) {
+          const ls = text.lastIndexOf('\n', start - 1);
+          ws = ls <= 0 ? 0 : text.lastIndexOf('\n', ls - 1) + 1;
+          let e = text.indexOf('\n', start);
+          curLine = e === -1 ? tlen : e;
+          for (let k = 0; k < 2 && e !== -1; k++) e = text.indexOf('\n', e + 1);
+          we = e === -1 ? tlen : e;
+        }
+        for (const di of dets) {
+          let list = windows.get(di);
+          if (list === undefined) {
+            list = [];
+            windows.set(di, list);
+          }
+          if (wide[di]) {
+            if (list.length === 0) list.push([0, tlen]);
+            continue;
+          }
+          const last = list[list.length - 1];
+          if (last && ws <= last[1]) {
+            if (we > last[1]) last[1] = we;
+          } else list.push([ws, we]);
+        }
+      });
+      for (const [di, list] of [...windows.entries()].sort((a, b) => a[0] - b[0])) {
         const d = detectors[di];
         if (!d || (only && !only.has(d.pack))) continue;
-        for (const m of d.pattern.matchAll(enc)) {
-          const head = enc.text.slice(m.secretStart, m.secretStart + 24).toLowerCase();
-          const prefix = d.spec.keywords.find((k) => head.startsWith(k)) ?? '';
-          out.push({ start: m.secretStart, end: m.secretEnd, kind: d.generic ? 'generic' : 'provider', detector: d, entropyRule: null, prefix });
+        const spans = list.length > 48 ? [[0, tlen] as [number, number]] : list;
+        for (const [a, b] of spans) {
+          for (const m of d.pattern.matchWindow(enc, enc.toByte(a), enc.toByte(b))) {
+            const head = enc.text.slice(m.secretStart, m.secretStart + 24).toLowerCase();
+            const prefix = d.spec.keywords.find((k) => head.startsWith(k)) ?? '';
+            out.push({ start: m.secretStart, end: m.secretEnd, kind: d.generic ? 'generic' : 'provider', detector: d, entropyRule: null, prefix });
+          }
         }
       }
       for (const r of entropyRules) {

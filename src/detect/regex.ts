@@ -10,18 +10,40 @@ export interface EncodedText {
   readonly buf: Buffer;
   /** UTF-16 offset of a UTF-8 byte offset. */
   toUtf16(byteOffset: number): number;
+  /** UTF-8 byte offset of a UTF-16 offset. */
+  toByte(utf16Offset: number): number;
 }
 
 export function encodeText(text: string): EncodedText {
   const buf = Buffer.from(text, 'utf8');
   if (buf.length === text.length) {
     // Pure ASCII: byte offsets are UTF-16 offsets.
-    return { text, buf, toUtf16: (b) => b };
+    return { text, buf, toUtf16: (b) => b, toByte: (u) => u };
   }
   let map: Uint32Array | undefined;
+  let rev: Uint32Array | undefined;
   return {
     text,
     buf,
+    toByte(u: number): number {
+      if (rev === undefined) {
+        rev = new Uint32Array(text.length + 1);
+        let b = 0;
+        for (let i = 0; i < text.length; i++) {
+          rev[i] = b;
+          const c = text.charCodeAt(i);
+          if (c < 0x80) b += 1;
+          else if (c < 0x800) b += 2;
+          else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+            rev[i + 1] = b;
+            b += 4;
+            i++;
+          } else b += 3;
+        }
+        rev[text.length] = b;
+      }
+      return rev[Math.max(0, Math.min(u, text.length))] ?? buf.length;
+    },
     toUtf16(b: number): number {
       if (map === undefined) map = buildByteMap(text, buf.length);
       return map[Math.max(0, Math.min(b, buf.length))] ?? text.length;
@@ -66,6 +88,8 @@ export interface CompiledPattern {
   readonly source: string;
   /** All non-overlapping matches that captured a non-empty secret group. */
   matchAll(enc: EncodedText, limit?: number): PatternMatch[];
+  /** Matches inside the byte window [byteStart, byteEnd) of the encoded text (offsets still text-relative). */
+  matchWindow(enc: EncodedText, byteStart: number, byteEnd: number, limit?: number): PatternMatch[];
   /** Whole-string test (for allow lists and example checks on short strings). */
   test(value: string): boolean;
 }
@@ -87,30 +111,36 @@ export function compilePattern(source: string, opts: { requireSecret?: boolean; 
   }
   if (opts.requireSecret && !/\(\?<secret>/.test(normalised)) throw new PatternError('needs a named group (?<secret>…)');
   let testRe: RE2 | undefined;
+  function run(enc: EncodedText, buf: Buffer, base: number, limit: number): PatternMatch[] {
+    const out: PatternMatch[] = [];
+    re.lastIndex = 0;
+    for (let n = 0; n < limit; n++) {
+      const m = re.exec(buf);
+      if (m === null) break;
+      const idx = m.indices;
+      const whole = idx?.[0];
+      if (!whole) break;
+      if (whole[1] === whole[0]) re.lastIndex = whole[1] + 1; // empty match: step past it
+      const sec = idx.groups?.['secret'] ?? whole;
+      if (sec === undefined || sec[1] <= sec[0]) continue;
+      out.push({
+        start: enc.toUtf16(base + whole[0]),
+        end: enc.toUtf16(base + whole[1]),
+        secretStart: enc.toUtf16(base + sec[0]),
+        secretEnd: enc.toUtf16(base + sec[1]),
+      });
+    }
+    re.lastIndex = 0;
+    return out;
+  }
   return {
     source: normalised,
     matchAll(enc: EncodedText, limit = 10_000): PatternMatch[] {
-      const out: PatternMatch[] = [];
-      re.lastIndex = 0;
-      const buf = enc.buf;
-      for (let n = 0; n < limit; n++) {
-        const m = re.exec(buf);
-        if (m === null) break;
-        const idx = m.indices;
-        const whole = idx?.[0];
-        if (!whole) break;
-        if (whole[1] === whole[0]) re.lastIndex = whole[1] + 1; // empty match: step past it
-        const sec = idx.groups?.['secret'] ?? whole;
-        if (sec === undefined || sec[1] <= sec[0]) continue;
-        out.push({
-          start: enc.toUtf16(whole[0]),
-          end: enc.toUtf16(whole[1]),
-          secretStart: enc.toUtf16(sec[0]),
-          secretEnd: enc.toUtf16(sec[1]),
-        });
-      }
-      re.lastIndex = 0;
-      return out;
+      return run(enc, enc.buf, 0, limit);
+    },
+    matchWindow(enc: EncodedText, byteStart: number, byteEnd: number, limit = 10_000): PatternMatch[] {
+      if (byteStart <= 0 && byteEnd >= enc.buf.length) return run(enc, enc.buf, 0, limit);
+      return run(enc, enc.buf.subarray(byteStart, byteEnd), byteStart, limit);
     },
     test(value: string): boolean {
       if (testRe === undefined) testRe = new RE2(normalised, opts.ignoreCase ? 'i' : '');
@@ -136,6 +166,51 @@ export function compileLiteralSet(literals: readonly string[]): LiteralSet {
   return {
     size: literals.length,
     match: (enc) => set.match(enc.buf),
+  };
+}
+
+/** One keyword occurrence: byte span and the literal indices it proves present. */
+export interface LiteralHit {
+  byteStart: number;
+  byteEnd: number;
+  literals: readonly number[];
+}
+
+/**
+ * Positions of the literals in one pass (a single case-insensitive alternation, run as a DFA).
+ * A hit also reports every literal contained in the matched one ("api_key" proves "key").
+ */
+export interface LiteralScanner {
+  scan(enc: EncodedText, maxHits?: number): LiteralHit[];
+}
+
+export function compileLiteralScanner(literals: readonly string[]): LiteralScanner {
+  if (literals.length === 0) return { scan: () => [] };
+  // Longest first so the alternation prefers the most specific literal at a position.
+  const order = [...literals.keys()].sort((a, b) => (literals[b]?.length ?? 0) - (literals[a]?.length ?? 0));
+  const re = new RE2(order.map((i) => escapeLiteral(literals[i] ?? '')).join('|'), 'gi');
+  const byText = new Map<string, number[]>();
+  literals.forEach((l, i) => {
+    const contained: number[] = [];
+    literals.forEach((o, j) => {
+      if (l.includes(o)) contained.push(j);
+    });
+    byText.set(l.toLowerCase(), contained);
+  });
+  return {
+    scan(enc, maxHits = 1_000_000) {
+      const out: LiteralHit[] = [];
+      re.lastIndex = 0;
+      for (let n = 0; n < maxHits; n++) {
+        const m = re.exec(enc.buf);
+        if (m === null) break;
+        const b = m[0];
+        const key = b.toString('utf8').toLowerCase();
+        out.push({ byteStart: m.index, byteEnd: m.index + b.length, literals: byText.get(key) ?? [] });
+      }
+      re.lastIndex = 0;
+      return out;
+    },
   };
 }
 

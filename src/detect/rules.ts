@@ -62,6 +62,9 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     const keyBlock = isKeyBlock(value);
     const signals: string[] = [...ctx.fileSignals];
     signals.push(...keywordSignals(before));
+    // `name = value` / `"name": "value"` with a secret-like name directly before the value.
+    if (/(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}["'`]?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?$/i.test(before.slice(-64)) || /bearer\s+$/i.test(before.slice(-16)))
+      signals.push('assigned-to-keyword');
     signals.push(...commentSignals(text.slice(ls, c.start)));
     signals.push(...nearbySignals(around.replace(value, '')));
     if (keyBlock) signals.push(...keyBlockSignals(value));

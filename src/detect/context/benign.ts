@@ -10,13 +10,13 @@ const PUBLISHABLE = /^pk_(?:live|test)_|^pub_|^publishable[-_]/i;
 const FILE_PATH = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[\w./\\-]+$|^[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|ya?ml|txt|env|ini|conf|cfg|jks|keystore|der|pub|js|ts|py|go|rb|java|so|dll)$/i;
 const URL_NO_CRED = /^[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+(?::\d+)?(?:[/?#]\S*)?$/i;
 const EMAIL = /^[\w.+-]+@[\w-]+\.[\w.-]+$/;
-const VERSION = /^v?\d+(?:\.\d+){1,3}(?:[-+][\w.]+)?$/;
+const VERSION = /^(?:[~^<>=]{0,2}v?\d+(?:\.(?:\d+|x|\*)){0,3}(?:[-+][\w.]+)?(?:\s*(?:\|\||-)\s*)?)+$/;
 const NUMERIC = /^[\d.,:+-]+$/;
 /** Code: calls, member access, env lookups, interpolation of other variables. */
 const CODE_EXPR =
   /^(?:[A-Za-z_$][\w$]*\s*\(|(?:process\.env|os\.environ|os\.getenv|System\.getenv|ENV\[|env\(|getenv|config\.|settings\.|self\.|this\.|params\.|args\.|props\.|request\.|req\.|options\.|opts\.)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){1,6}(?:\(\)?)?;?$|[A-Za-z_$][\w$]*\[['"]?[\w.-]+['"]?\]$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|(?:true|false|null|nil|None|undefined|True|False)$)/;
 /** Identifier-like words: camelCase / snake_case made of letters only (no digits mixed in). */
-const IDENT = /^[A-Za-z]+(?:[_-][A-Za-z]+)*$/;
+const IDENT = /^[_$]*[A-Za-z]+(?:[_-]+[A-Za-z]+)*[_$]*$/;
 
 export interface BenignInput {
   value: string;
@@ -37,7 +37,8 @@ export function benignSignals({ value, before }: BenignInput): string[] {
   if (URL_NO_CRED.test(value)) out.push('benign:url');
   if (EMAIL.test(value)) out.push('benign:email');
   if (VERSION.test(value) || (NUMERIC.test(value) && value.replace(/\D/g, '').length < 12)) out.push('benign:number');
-  if (CODE_EXPR.test(value)) out.push('benign:code');
+  if (CODE_EXPR.test(value) || /^[\w$]+\?\.|[.(]$/.test(value)) out.push('benign:code');
+  if (value.includes('/') && value.split('/').some((seg) => /^[a-z][a-z-]{3,}$/.test(seg))) out.push('benign:file-path');
   else if (IDENT.test(value) && value.length <= 40) out.push('benign:identifier');
   return out;
 }

@@ -93,10 +93,14 @@ export function classify(input: ClassifyInput): ClassDecision {
 
   // Weak provider, generic and entropy candidates: need the value to look issued, not typed.
   if (input.kind === 'generic' || input.kind === 'entropy' || input.strength === 'weak') {
-    if (contextCues > 0 && input.kind !== 'provider') return { class: 'placeholder', confidence: 0.7, signals: added };
+    // Test/example/doc context turns a typed-looking value into a placeholder; a long random one
+    // stays genuine (real keys do get pasted into tests and docs), with lower confidence.
+    const typed = input.bodyLength < 16 || input.bodyEntropy < 3.5;
+    if (contextCues > 0 && input.kind !== 'provider' && typed) return { class: 'placeholder', confidence: 0.7, signals: added };
     if (input.kind === 'entropy') {
-      const hasKeyword = input.signals.some((x) => x.startsWith('keyword:'));
-      if (!hasKeyword) return { class: 'benign', confidence: 0.6, signals: added };
+      // An unknown-format random string is a secret only when it is assigned to a secret-like name.
+      const assigned = input.signals.includes('assigned-to-keyword');
+      if (!assigned || inComment || contextCues > 0) return { class: 'benign', confidence: 0.6, signals: added };
     }
     conf -= 0.1 * contextCues + (inComment ? 0.1 : 0);
   }

@@ -2,11 +2,11 @@
 
 const TEST_PATH = /(?:^|[\\/])(?:tests?|spec|specs|__tests__|__mocks__|mocks?|fixtures?|testdata|test-data|testing|e2e|stubs?|fakes?)(?:[\\/]|$)|[._-](?:test|spec|mock|fixture)s?\.[a-z]+$|(?:^|[\\/])test_[^\\/]*$/i;
 const EXAMPLE_PATH = /(?:^|[\\/])(?:examples?|samples?|demos?|templates?|sandbox)(?:[\\/]|$)|\.(?:example|sample|template|dist|tmpl|tpl)(?:\.[a-z]+)?$|[._-](?:example|sample|template)s?\.[a-z]+$/i;
-const DOC_PATH = /(?:^|[\\/])(?:docs?|documentation|man|wiki)(?:[\\/]|$)|\.(?:md|mdx|rst|adoc|txt|html?)$|(?:^|[\\/])(?:README|CHANGELOG|CONTRIBUTING)[^\\/]*$/i;
+const DOC_PATH = /(?:^|[\\/])(?:docs?|documentation|man|wiki)(?:[\\/]|$)|\.(?:md|mdx|rst|adoc)$|(?:^|[\\/])(?:README|CHANGELOG|CONTRIBUTING)[^\\/]*$/i;
 
 const KIND_BY_EXT: Record<string, string> = {
   env: 'env', yaml: 'yaml', yml: 'yaml', json: 'json', xml: 'xml', ini: 'ini', toml: 'toml', properties: 'properties',
-  conf: 'ini', cfg: 'ini', md: 'doc', mdx: 'doc', rst: 'doc', txt: 'text', html: 'doc', htm: 'doc',
+  conf: 'ini', cfg: 'ini', md: 'doc', mdx: 'doc', rst: 'doc', txt: 'text', html: 'code', htm: 'code',
   sh: 'shell', bash: 'shell', zsh: 'shell', ps1: 'shell', bat: 'shell',
 };
 

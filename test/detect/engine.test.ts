@@ -1,0 +1,101 @@
+// Engine behaviour: exact spans (also after non-ASCII text), classes from context, decoding,
+// hold-back, pack validation errors.
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/detect/engine.js';
+import { compilePackText } from '../../src/detect/packs/load.js';
+import { LeakgateError } from '../../src/detect/../errors.js';
+import { base62, crc32 } from '../../src/detect/checksum.js';
+
+const engine = createEngine({ maxDecodeDepth: 2 });
+
+function randomToken(n: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(Math.random() * alphabet.length)];
+  return s;
+}
+
+describe('detect engine', () => {
+  it('maps spans to UTF-16 offsets after non-ASCII text', () => {
+    const pw = `Q${randomToken(14)}7`;
+    const text = `# 設定 ✓ 😀 café\ndb_password = "${pw}"\n`;
+    const f = engine.scanRules([{ path: 'p', text }]).find((x) => x.value === pw);
+    expect(f).toBeDefined();
+    expect(text.slice(f?.start, f?.end)).toBe(pw);
+    expect(f?.line).toBe(2);
+    expect(f?.column).toBe(text.split('\n')[1]?.indexOf(pw) as number + 1);
+  });
+
+  it('classes template and example values as placeholder, and a random value as genuine', () => {
+    const real = `K${randomToken(18)}9`;
+    const out = engine.scanRules([{ path: 'p', text: `api_key = "${real}"\napi_key = "YOUR_API_KEY_HERE"\ntoken = "\${TOKEN}"\n` }]);
+    expect(out.find((f) => f.value === real)?.class).toBe('genuine');
+    expect(out.filter((f) => f.line > 1).every((f) => f.class === 'placeholder')).toBe(true);
+  });
+
+  it('finds a whole private key block, and a placeholder block is not genuine', () => {
+    const body = Buffer.from(randomToken(300)).toString('base64').replace(/(.{64})/g, '$1\n');
+    const key = `-----BEGIN RSA PRIVATE KEY-----\n${body}\n-----END RSA PRIVATE KEY-----`;
+    const out = engine.scanRules([{ path: 'p', text: `x\n${key}\n` }]);
+    expect(out.find((f) => f.value === key)?.class).toBe('genuine');
+    const ph = engine.scanRules([{ path: 'p', text: '-----BEGIN PRIVATE KEY-----\n...\n-----END PRIVATE KEY-----' }]);
+    expect(ph.some((f) => f.class === 'genuine')).toBe(false);
+  });
+
+  it('reports a secret hidden in base64 at the encoded span with a decoded signal', () => {
+    const pw = `Z${randomToken(16)}4`;
+    const blob = Buffer.from(`{"password": "${pw}"}`).toString('base64');
+    const text = `payload=${blob} end`;
+    const f = engine.scanRules([{ path: 'p', text }]).find((x) => x.signals.includes('decoded:base64'));
+    expect(f?.value).toBe(blob);
+    expect(f?.class).toBe('genuine');
+  });
+
+  it('holds back a trailing run that could be a secret, releases an ordinary word', () => {
+    expect(engine.holdback('the answer is simple')).toBe(0);
+    expect(engine.holdback('password = hunter')).toBe('hunter'.length);
+    expect(engine.holdback('Authorization: Bearer abc')).toBe(3);
+    expect(engine.holdback(`here: ${randomToken(30)}`)).toBe(30);
+    const pem = 'key:\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA';
+    expect(engine.holdback(pem)).toBe(pem.length - 'key:\n'.length);
+    expect(engine.holdback('see -----BEG')).toBe('-----BEG'.length);
+  });
+
+  it('verifies the GitHub-style CRC32 suffix', () => {
+    const random = randomToken(30);
+    const good = `ghp_${random}${base62(crc32(random), 6)}`;
+    expect(good).toHaveLength(40);
+    const pack = compilePackText(
+      [
+        'pack: t',
+        'description: t',
+        'detectors:',
+        '  - id: gh',
+        '    provider: github',
+        '    description: t',
+        "    pattern: '(?<secret>ghp_[A-Za-z0-9]{36})'",
+        '    keywords: [ghp_]',
+        '    checksum: github-crc32',
+        '    examples: { genuine: [x] }',
+      ].join('\n'),
+      't.yaml',
+    );
+    const e = createEngine({ packs: [pack], maxDecodeDepth: 0 });
+    expect(e.scanRules([{ path: 'p', text: good }])[0]?.signals).toContain('checksum:valid');
+    const bad = `ghp_${random}AAAAAA`;
+    expect(e.scanRules([{ path: 'p', text: bad }])[0]?.class).toBe('placeholder');
+  });
+
+  it('names file, key path and reason for an invalid pack', () => {
+    const bad = 'pack: t\ndescription: t\ndetectors:\n  - id: x\n    provider: p\n    description: d\n    pattern: "(?<secret>a(b"\n    examples: { genuine: [ab] }\n';
+    let err: unknown;
+    try {
+      compilePackText(bad, 'bad.yaml');
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LeakgateError);
+    expect((err as LeakgateError).code).toBe('LG_ERR_PACK_INVALID');
+    expect((err as Error).message).toMatch(/^bad\.yaml: detectors\[0\]\.pattern: /);
+    expect(() => compilePackText('pack: T!\ndescription: t\n', 'x.yaml')).toThrow(/x\.yaml: pack: /);
+  });
+});
