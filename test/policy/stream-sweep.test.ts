@@ -1,0 +1,54 @@
+// Sweep: every detector's own genuine example, streamed one character per event and in random
+// chunkings through the real engine and createGuard, must reach the client exactly as the one-shot
+// redaction (or be blocked) without any chunk carrying the secret's first 8 characters.
+// It measures the engine's hold-back across all packs, so it runs on demand while that is being
+// tuned: LEAKGATE_STREAM_SWEEP=1 npx vitest run test/policy/stream-sweep.test.ts
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/detect/engine.js';
+import { createGuard } from '../../src/policy/index.js';
+import { seeded, testConfig } from './helpers/fixtures.js';
+import { meta } from './helpers/guard.js';
+import { MemoryAudit } from './helpers/memory-audit.js';
+import { pushAll, splitAt } from './helpers/stream.js';
+
+describe.runIf(process.env.LEAKGATE_STREAM_SWEEP)('stream sweep over every pack example', () => {
+  it('no detector example leaks or changes under any chunking', () => {
+    const engine = createEngine({ packPaths: ['filter-packs'] });
+    const guard = createGuard({ config: testConfig(), engine, audit: new MemoryAudit() });
+    const rand = seeded(3);
+    const failures: string[] = [];
+    let total = 0;
+    for (const pack of engine.packs) {
+      for (const d of pack.detectors) {
+        const ex = d.spec.examples.genuine[0];
+        if (ex === undefined) continue;
+        const body = typeof ex === 'string' ? ex : ex.text;
+        const value = typeof ex === 'string' ? ex : ex.value;
+        const text = `Sure, here it is:\n${body}\nLet me know if it works.`;
+        const whole = guard.begin(meta()).openStream().inspectWhole([{ path: 'c', text }]);
+        if (whole.decision.action === 'warn' || whole.decision.action === 'allow') continue;
+        total++;
+        const expected = whole.rewrites.get('c') ?? text;
+        const blocked = whole.decision.action === 'block';
+        const prefix = value.slice(0, 8);
+        const chunkings: string[][] = [[...text]];
+        for (let i = 0; i < 15; i++) {
+          const cuts = Array.from({ length: 1 + (rand() % 12) }, () => 1 + (rand() % (text.length - 1)));
+          chunkings.push(splitAt(text, [...new Set(cuts)].sort((a, b) => a - b)));
+        }
+        for (const pieces of chunkings) {
+          const run = pushAll(guard.begin(meta()).openStream(), 'c', pieces);
+          // A prefix that also occurs outside the secret (a common word) is not a leak.
+          const leak = text.indexOf(prefix) === text.indexOf(value) && run.chunks.some((c) => c.includes(prefix));
+          const ok = blocked ? run.blocked && !leak : !run.blocked && run.out === expected && !leak;
+          if (!ok) {
+            failures.push(`${pack.name}/${d.id}: ${leak ? 'leaks a prefix' : 'differs'} with ${pieces.length} chunks: ${JSON.stringify(run.out.slice(18, 90))}`);
+            break;
+          }
+        }
+      }
+    }
+    console.log(`stream sweep: ${total - failures.length}/${total} detector examples pass\n${failures.join('\n')}`);
+    expect(failures).toEqual([]);
+  }, 300_000);
+});
