@@ -8,6 +8,8 @@ declare module 'autocannon' {
     min: number;
     max: number;
     total: number;
+    /** requests only: how many were sent */
+    sent: number;
     p50: number;
     p90: number;
     p97_5: number;
