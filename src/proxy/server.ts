@@ -122,6 +122,9 @@ export function createGatewayServers(ctx: GatewayContext, passthrough: Passthrou
     );
   });
 
+  // CONNECT would make this an open forward proxy: never tunnel, answer 405 and close.
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) => socket.end('HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'));
+
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const parsed = parseTarget(req.url ?? '/');
     const route = parsed.ok ? ctx.routes.get(parsed.target.route) : undefined;

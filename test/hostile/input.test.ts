@@ -269,7 +269,7 @@ describe('responses', () => {
 describe('audit and logs', () => {
   it('each decision has its row; logs and rows hold no secret and no credential header', async () => {
     const secret = value('stripe');
-    const bearer = track({ kind: 'bearer', value: `sk-proj-${githubPat().slice(4)}`, needles: [] });
+    const bearer = track<Planted>({ kind: 'bearer', value: `sk-proj-${githubPat().slice(4)}`, needles: [] });
     bearer.needles.push(bearer.value);
     const id = `hostile-${Date.now()}`;
     const r = await post(`${gw.url}${CHAT}`, chat(`k ${secret}`), { authorization: `Bearer ${bearer.value}`, 'x-request-id': id, 'x-api-key': bearer.value });

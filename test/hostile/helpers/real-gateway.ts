@@ -13,6 +13,7 @@ import { loadConfig, type LoadedConfig } from '../../../src/config/load.js';
 import { buildGuard, createGateway, type BuiltGuard, type Gateway } from '../../../src/main.js';
 import { createLogger } from '../../../src/proxy/log.js';
 import { createMetrics } from '../../../src/proxy/metrics.js';
+import { committedPacksDir } from './packs.js';
 
 export interface RealGateway {
   readonly url: string;
@@ -47,7 +48,7 @@ export interface RealGatewayOptions {
   server?: Record<string, unknown>;
   /** Other top-level sections merged over the defaults (policy, model, detect, audit…). */
   config?: Record<string, unknown>;
-  /** Pack paths (default: the bundled filter-packs/). */
+  /** Pack paths (default: the committed filter-packs/, see packs.ts). */
   packs?: string[];
   /** Reuse an existing dir (restart on the same audit db). */
   dir?: string;
@@ -81,7 +82,7 @@ export async function startRealGateway(opts: RealGatewayOptions): Promise<RealGa
       anthropic: { url: opts.upstream, api: 'anthropic' },
       gemini: { url: opts.upstream, api: 'gemini' },
     },
-    detect: { watch: false, ...(opts.packs ? { packs: opts.packs } : {}), ...cfg.detect },
+    detect: { watch: false, packs: opts.packs ?? [committedPacksDir()], ...cfg.detect },
     audit: { db: dbFile, checkpointEveryRows: 50, ...cfg.audit },
     log: { level: 'info', ...cfg.log },
   };
