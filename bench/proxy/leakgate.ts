@@ -28,3 +28,11 @@ const gw = createGateway(loaded, { guard });
 gw.server.keepAliveTimeout = 60_000;
 process.on("SIGINT", () => process.exit(0));
 void gw.listen().then(() => process.send?.({ port: (gw.server.address() as AddressInfo).port }));
+
+// The runner asks for CPU time around each load phase: CPU per request is robust to a busy machine.
+process.on('message', (m) => {
+  if (m === 'cpu') {
+    const u = process.cpuUsage();
+    process.send?.({ cpuUs: u.user + u.system });
+  }
+});

@@ -46,9 +46,26 @@ interface LoadResult {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU time (user+system) the proxy process spent per completed request, µs; null for direct. */
+  cpuUsPerReq: number | null;
 }
 
-async function load(url: string, body: string): Promise<LoadResult> {
+function cpuOf(child: ChildProcess | null): Promise<number> {
+  if (!child) return Promise.resolve(0);
+  return new Promise((resolve) => {
+    const on = (m: unknown): void => {
+      if (m && typeof m === 'object' && 'cpuUs' in m) {
+        child.off('message', on);
+        resolve((m as { cpuUs: number }).cpuUs);
+      }
+    };
+    child.on('message', on);
+    child.send('cpu');
+  });
+}
+
+async function load(url: string, body: string, proc: ChildProcess | null = null): Promise<LoadResult> {
+  const cpu0 = await cpuOf(proc);
   const r = await autocannon({
     url,
     method: 'POST',
@@ -57,7 +74,15 @@ async function load(url: string, body: string): Promise<LoadResult> {
     connections: CONNECTIONS,
     duration: DURATION,
   });
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx + r.timeouts };
+  const cpu1 = await cpuOf(proc);
+  const done = r.requests.total;
+  return {
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx + r.timeouts,
+    cpuUsPerReq: proc && done > 0 ? Math.round(((cpu1 - cpu0) / done) * 10) / 10 : null,
+  };
 }
 
 /** Time to the first body byte of an SSE response, sequential requests on a keep-alive connection. */
@@ -101,11 +126,13 @@ const medianLoad = (xs: LoadResult[]): LoadResult => ({
   p50: median(xs.map((x) => x.p50)),
   p99: median(xs.map((x) => x.p99)),
   errors: xs.reduce((a, x) => a + x.errors, 0),
+  cpuUsPerReq: xs[0]?.cpuUsPerReq === null ? null : median(xs.map((x) => x.cpuUsPerReq ?? 0)),
 });
 async function measure(name: Name): Promise<void> {
   const url = targets[name];
-  const chat = await load(url, CHAT);
-  const sse = await load(url, STREAM);
+  const proc = name === 'direct' ? null : name === 'passthrough' ? pass.child : lg.child;
+  const chat = await load(url, CHAT, proc);
+  const sse = await load(url, STREAM, proc);
   const t = await ttfb(url);
   rounds[name].push({ chat, sse, ttfb: t });
 }
@@ -148,14 +175,21 @@ const summary = {
     sseTtfbP50: ratio(L.ttfb.p50, P.ttfb.p50),
     sseTtfbP99: ratio(L.ttfb.p99, P.ttfb.p99),
     addedTtfbP50Ms: Math.round((L.ttfb.p50 - P.ttfb.p50) * 1000) / 1000,
+    // CPU per request is the load-independent figure on a shared machine: pass-through/leakgate,
+    // i.e. the throughput ratio leakgate would reach when both are CPU-bound on the same core.
+    chatCpuRatio: ratio(P.chat.cpuUsPerReq ?? 0, L.chat.cpuUsPerReq ?? 1),
+    sseCpuRatio: ratio(P.sse.cpuUsPerReq ?? 0, L.sse.cpuUsPerReq ?? 1),
   },
 };
 
 const row = (cells: (string | number)[]): string => cells.map((c, i) => String(c).padEnd(i === 0 ? 13 : 11)).join(' ');
 const f = (n: number, d = 2): string => n.toFixed(d);
-console.log(row(['target', 'chat rps', 'chat p50', 'chat p99', 'sse rps', 'sse p50', 'ttfb p50', 'ttfb p99', 'errors']));
+console.log(row(['target', 'chat rps', 'chat p50', 'chat p99', 'chat cpu/req', 'sse rps', 'sse p50', 'sse cpu/req', 'ttfb p50', 'ttfb p99', 'errors']));
 for (const name of Object.keys(targets) as Name[]) {
   const r = results[name];
-  console.log(row([name, f(r.chat.rps, 0), `${r.chat.p50}ms`, `${r.chat.p99}ms`, f(r.sse.rps, 0), `${r.sse.p50}ms`, `${f(r.ttfb.p50, 3)}ms`, `${f(r.ttfb.p99, 3)}ms`, r.chat.errors + r.sse.errors]));
+  const cpu = (v: number | null): string => (v === null ? '-' : `${f(v, 0)}µs`);
+  console.log(
+    row([name, f(r.chat.rps, 0), `${r.chat.p50}ms`, `${r.chat.p99}ms`, cpu(r.chat.cpuUsPerReq), f(r.sse.rps, 0), `${r.sse.p50}ms`, cpu(r.sse.cpuUsPerReq), `${f(r.ttfb.p50, 3)}ms`, `${f(r.ttfb.p99, 3)}ms`, r.chat.errors + r.sse.errors]),
+  );
 }
 console.log(JSON.stringify(summary, null, 2));
