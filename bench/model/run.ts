@@ -11,6 +11,7 @@ import { cpus } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../src/detect/engine.js';
+import { listPackFiles, loadPackFile, type CompiledPack } from '../../src/detect/packs/load.js';
 import { isStrong, type EncodedCandidate } from '../../src/detect/model/features.js';
 import { modelClass } from '../../src/detect/model/fusion.js';
 import { createClassifier } from '../../src/detect/model/index.js';
@@ -28,6 +29,20 @@ const DATASET = arg('--dataset', join(ROOT, 'models/data/out/dataset.jsonl'));
 const MODEL = join(ROOT, 'models/leakgate-classifier.onnx');
 const META = join(ROOT, 'models/leakgate-classifier.json');
 const CLASSES: SecretClass[] = ['genuine', 'placeholder', 'benign'];
+const skippedPacks: string[] = [];
+
+/** Packs one by one: a pack being edited elsewhere should not stop the benchmark (skips are reported). */
+function packs(): CompiledPack[] {
+  const out: CompiledPack[] = [];
+  for (const f of listPackFiles([join(ROOT, 'filter-packs')])) {
+    try {
+      out.push(loadPackFile(f));
+    } catch {
+      if (!skippedPacks.includes(f)) skippedPacks.push(f);
+    }
+  }
+  return out;
+}
 
 interface PRF {
   precision: number;
@@ -147,7 +162,7 @@ async function peerBench(): Promise<Record<string, unknown> | null> {
   const cases = readFileSync(CASES, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Case);
   const cfg = ConfigSchema.parse({ upstreams: {} }).model;
   const classifier = await createClassifier({ ...cfg, deadlineMs: 1000 });
-  const engine = createEngine({ packPaths: [join(ROOT, 'filter-packs')], classifier });
+  const engine = createEngine({ packs: packs(), classifier });
   const rules = newTally();
   const model = newTally();
   let changed = 0;
@@ -258,7 +273,7 @@ async function latency(mb: number): Promise<Record<string, unknown>> {
   const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
   const cfg = ConfigSchema.parse({ upstreams: {} }).model;
   const classifier = await createClassifier({ ...cfg, deadlineMs: 1000 });
-  const engine = createEngine({ packPaths: [join(ROOT, 'filter-packs')], classifier });
+  const engine = createEngine({ packs: packs(), classifier });
   const rulesMs: number[] = [];
   const modelMs: number[] = [];
   let candidates = 0;
@@ -295,15 +310,23 @@ const f1 = (x: unknown): string => (typeof x === 'object' && x !== null && 'f1' 
 
 async function main(): Promise<void> {
   const machine = { date: new Date().toISOString(), nproc: cpus().length, node: process.version };
+  const only = arg('--only', 'all');
+  const step = (name: string): boolean => {
+    const on = only === 'all' || only.split(',').includes(name);
+    if (on) console.error(`[bench/model] ${name} … ${new Date().toISOString()}`);
+    return on;
+  };
   let peer: Record<string, unknown> | null = null;
-  try {
-    peer = await peerBench();
-  } catch (err) {
-    peer = { error: (err as Error).message };
+  if (step('peer')) {
+    try {
+      peer = await peerBench();
+    } catch (err) {
+      peer = { error: (err as Error).message };
+    }
   }
-  const own = await ownSplit();
-  const lat = await latency(Number(arg('--mb', '2')));
-  const result = { machine, model: JSON.parse(readFileSync(META, 'utf8')).version as string, peer, own_test_split: own, latency: lat };
+  const own = step('own') ? await ownSplit() : null;
+  const lat = step('latency') ? await latency(Number(arg('--mb', '1'))) : {};
+  const result = { machine, skipped_packs: skippedPacks, model: JSON.parse(readFileSync(META, 'utf8')).version as string, peer, own_test_split: own, latency: lat };
 
   console.log('\n== peer bench (evaluation only) — rules only vs rules + model ==');
   if (peer && 'rules_only' in peer) {

@@ -137,7 +137,7 @@ function parseArgs(argv: string[]): { seed: number; n: number; real: number; out
   return {
     seed: Number(get('--seed') ?? 1),
     n: Number(get('--n') ?? 60_000),
-    real: Number(get('--real') ?? 16_000),
+    real: Number(get('--real') ?? 8_000),
     out: get('--out') ?? join(HERE, 'out'),
     engine: !argv.includes('--no-engine'),
   };
@@ -149,7 +149,7 @@ async function main(): Promise<void> {
   const scanner: RuleScanner | null = args.engine ? await loadRuleScanner() : null;
   const dedupe = new NearDupFilter();
   const examples: Example[] = [];
-  const counts = { synthetic: 0, real: 0, dropped_near_dup: 0, engine_found: 0, planted: 0 };
+  const counts = { synthetic: 0, real: 0, dropped_near_dup: 0, engine_found: 0, engine_missed: 0, planted: 0 };
 
   for (let i = 0; i < args.n; i++) {
     const fam = r.pick(FAMILIES);
@@ -164,6 +164,11 @@ async function main(): Promise<void> {
         finding = hit;
         finder = 'engine';
       }
+    }
+    if (!finding && scanner) {
+      // The engine does not report this value, so the model would never see it: not a training example.
+      counts.engine_missed++;
+      continue;
     }
     finding ??= plantedFinding(text, start, p.val, resolveType(p.val, p.key));
     const window = windowText(text, finding.start, finding.end);

@@ -31,6 +31,7 @@ export interface Harvested {
 }
 
 const PLACEHOLDER = /(your|example|sample|dummy|fake|changeme|placeholder|redacted|replace|xxxx|todo|foobar|lorem|mock|<[^>]+>|\$\{|\{\{|\*\*\*)/i;
+const WEAK = /^(secret|password|passw0rd|pass|admin|root|test|testing|changeit|qwerty|letmein|hunter2|s3cr3t)[-_]?\d{0,4}$/i;
 const SECRET_NAME = /(pass|pwd|secret|token|api[_-]?key|apikey|auth|credential|private[_-]?key|access[_-]?key)/i;
 const TOKEN = /[A-Za-z0-9+/_=.-]{20,200}/g;
 const ASSIGN = /([A-Za-z_][\w.-]{1,40})\s*[:=]\s*["'`]([^"'`\s]{6,120})["'`]/g;
@@ -81,7 +82,7 @@ function ownCandidates(text: string): Finding[] {
 
 function labelOf(f: Finding, text: string): { label: SecretClass | null; kind: string } {
   const v = f.value;
-  if (PLACEHOLDER.test(v) || /^(.)\1{5,}$/.test(v)) return { label: 'placeholder', kind: 'real-placeholder' };
+  if (PLACEHOLDER.test(v) || /^(.)\1{5,}$/.test(v) || WEAK.test(v)) return { label: 'placeholder', kind: 'real-placeholder' };
   const ls = text.lastIndexOf('\n', f.start - 1) + 1;
   const lineLeft = text.slice(Math.max(ls, f.start - 80), f.start);
   const hexDigest = /^[0-9a-f]+$/i.test(v) && [32, 40, 64, 128].includes(v.length);
@@ -117,6 +118,8 @@ export function harvestRealText(r: Rng, maxItems: number, scanner: RuleScanner |
       } catch {
         continue;
       }
+      // The first 24 KB (cut at a line end) is plenty of context and bounds the rule engine's time.
+      if (text.length > 24_000) text = text.slice(0, text.lastIndexOf('\n', 24_000) + 1 || 24_000);
       const ctx: ScanContext = { filePath: relative(src.dir, file) };
       const found = scanner ? scanner.scanAll(text, ctx) : ownCandidates(text);
       let perFile = 0;

@@ -20,7 +20,19 @@ export async function loadRuleScanner(): Promise<RuleScanner | null> {
   if (!existsSync(join(ROOT, 'src/detect/engine.ts')) || !existsSync(packDir)) return null;
   try {
     const mod = (await import('../../src/detect/engine.js')) as typeof import('../../src/detect/engine.js');
-    const engine = mod.createEngine({ packPaths: [packDir] });
+    const load = (await import('../../src/detect/packs/load.js')) as typeof import('../../src/detect/packs/load.js');
+    // Pack by pack: one broken pack (being edited) should not cost the others.
+    const packs = [];
+    for (const file of load.listPackFiles([packDir])) {
+      try {
+        packs.push(load.loadPackFile(file));
+      } catch (err) {
+        console.error(`skipping pack ${file}: ${(err as Error).message.slice(0, 160)}`);
+      }
+    }
+    if (packs.length === 0) return null;
+    console.error(`rule engine: packs ${packs.map((p) => p.name).join(', ')}`);
+    const engine = mod.createEngine({ packs });
     const scanAll = (text: string, ctx: ScanContext): Finding[] => engine.scanRules([{ path: 'gen', text }], { ...ctx, includeBenign: true });
     return {
       scanAll,

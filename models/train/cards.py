@@ -59,7 +59,7 @@ def write_cards(root, meta, stats):
 | feature version | {meta['features']['version']} ({len(meta['features']['names'])} numeric features, value {meta['features']['valueLen']} bytes, context {meta['features']['contextLen']} bytes) |
 | parameters | {tr['params']} |
 | training | seed {tr['seed']}, {tr['epochs']} epochs (best {tr['best_epoch']}), {tr['threads']} CPU threads, {tr['train_seconds']} s (+ {tr['generate_seconds']} s data generation), torch {tr['torch']} |
-| ONNX | opset 17, dynamic batch; inputs `value` int64[N,{meta['features']['valueLen']}], `context` int64[N,{meta['features']['contextLen']}], `feats` float32[N,{len(meta['features']['names'])}]; output `probs` float32[N,3] |
+| ONNX | opset 17, dynamic batch; inputs `value` int32[N,{meta['features']['valueLen']}], `context` int32[N,{meta['features']['contextLen']}], `feats` float32[N,{len(meta['features']['names'])}]; output `probs` float32[N,3] |
 
 ## What it does
 The rule engine finds candidates and decides a rules-only class. For candidates whose structure does not

@@ -42,7 +42,7 @@ def parse_args():
     p.add_argument("--epochs", type=int, default=5)
     p.add_argument("--threads", type=int, default=1)
     p.add_argument("--n", type=int, default=60000)
-    p.add_argument("--real", type=int, default=16000)
+    p.add_argument("--real", type=int, default=8000)
     p.add_argument("--regen", action="store_true")
     p.add_argument("--batch", type=int, default=256)
     p.add_argument("--max-train", type=int, default=30000, help="cap on training examples (CPU budget)")
@@ -90,6 +90,9 @@ class Net(nn.Module):
         self.head = nn.Sequential(nn.Linear(ch * 3 + 32, 96), nn.ReLU(), nn.Dropout(0.2), nn.Linear(96, 3))
 
     def logits(self, value, context, feats):
+        # Ids arrive as int32 (cheap to build in JS); the embedding wants int64.
+        value = value.long()
+        context = context.long()
         v = self.emb(value).transpose(1, 2)
         v = F.relu(self.v2(F.relu(self.v1(v))))
         v = torch.amax(v, dim=2)
@@ -235,7 +238,7 @@ def main():
         "classes": CLASSES,
         "features": {"version": fmeta["version"], "valueLen": fmeta["valueLen"], "contextLen": fmeta["contextLen"],
                      "leftLen": fmeta["leftLen"], "rightLen": fmeta["rightLen"], "names": fmeta["names"]},
-        "inputs": {"value": "int64[N,valueLen]", "context": "int64[N,contextLen]", "feats": "float32[N,numFeatures]"},
+        "inputs": {"value": "int32[N,valueLen]", "context": "int32[N,contextLen]", "feats": "float32[N,numFeatures]"},
         "outputs": {"probs": "float32[N,3] softmax over classes"},
         "thresholds": {
             "genuine": best_t,
@@ -261,7 +264,7 @@ def main():
 def export(model, nf, fmeta):
     import onnx
     n = 2
-    dummy = (torch.zeros(n, fmeta["valueLen"], dtype=torch.long), torch.zeros(n, fmeta["contextLen"], dtype=torch.long),
+    dummy = (torch.zeros(n, fmeta["valueLen"], dtype=torch.int32), torch.zeros(n, fmeta["contextLen"], dtype=torch.int32),
              torch.zeros(n, nf, dtype=torch.float32))
     torch.onnx.export(model, dummy, MODEL_PATH, opset_version=17, input_names=["value", "context", "feats"],
                       output_names=["probs"], dynamic_axes={"value": {0: "batch"}, "context": {0: "batch"},

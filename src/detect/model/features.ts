@@ -4,7 +4,7 @@
 // file changes the model's input contract: bump FEATURE_VERSION and retrain (`npm run train`).
 import type { Finding, ScanContext } from '../types.js';
 
-export const FEATURE_VERSION = 1;
+export const FEATURE_VERSION = 2;
 
 /** Bytes of the candidate value fed to the value branch (longer values are cut, length stays a feature). */
 export const VALUE_LEN = 64;
@@ -53,10 +53,19 @@ export const FEATURE_NAMES: readonly string[] = [
   'url_like',
   'has_space',
   'dict_word',
+  // What the rules already decided and why (the model learns when to trust them).
+  'rules_genuine',
+  'rules_placeholder',
+  'rules_benign',
+  'sig_placeholder',
+  'sig_benign',
+  'sig_keyword',
+  'sig_context_path',
+  'sig_comment',
 ];
 export const NUM_FEATURES = FEATURE_NAMES.length;
 
-/** One candidate, encoded. Ids are int32 here; the session widens them to the model's int64. */
+/** One candidate, encoded: int32 token ids (the model's own inputs are int32) and float32 features. */
 export interface EncodedCandidate {
   value: Int32Array;
   context: Int32Array;
@@ -64,7 +73,7 @@ export interface EncodedCandidate {
 }
 
 /** What the encoder needs from a finding (a Finding satisfies it). */
-export type CandidateLike = Pick<Finding, 'value' | 'start' | 'end' | 'type' | 'signals'>;
+export type CandidateLike = Pick<Finding, 'value' | 'start' | 'end' | 'type' | 'signals' | 'class'>;
 
 const enc = new TextEncoder();
 
@@ -240,7 +249,27 @@ const IDX = {
   quoted: FEATURE_NAMES.indexOf('quoted'),
   assignment: FEATURE_NAMES.indexOf('assignment'),
   urlLike: FEATURE_NAMES.indexOf('url_like'),
+  rules0: FEATURE_NAMES.indexOf('rules_genuine'),
+  sigPlaceholder: FEATURE_NAMES.indexOf('sig_placeholder'),
+  sigBenign: FEATURE_NAMES.indexOf('sig_benign'),
+  sigKeyword: FEATURE_NAMES.indexOf('sig_keyword'),
+  sigPath: FEATURE_NAMES.indexOf('sig_context_path'),
+  sigComment: FEATURE_NAMES.indexOf('sig_comment'),
 };
+
+const RULE_CLASSES = ['genuine', 'placeholder', 'benign'] as const;
+
+function signalFeatures(c: CandidateLike, feats: Float32Array): void {
+  const ri = RULE_CLASSES.indexOf(c.class);
+  if (ri >= 0) feats[IDX.rules0 + ri] = 1;
+  for (const s of c.signals) {
+    if (s.startsWith('placeholder:')) feats[IDX.sigPlaceholder] = 1;
+    else if (s.startsWith('benign:')) feats[IDX.sigBenign] = 1;
+    else if (s.startsWith('keyword:')) feats[IDX.sigKeyword] = 1;
+    else if (s === 'test-path' || s === 'example-path' || s === 'doc-path' || s === 'nearby:example') feats[IDX.sigPath] = 1;
+    else if (s === 'in-comment') feats[IDX.sigComment] = 1;
+  }
+}
 
 /**
  * Encode one candidate: value bytes, the context window around it (value replaced by MARK) and
@@ -294,5 +323,6 @@ export function encodeCandidate(c: CandidateLike, text: string, ctx?: ScanContex
   feats[IDX.quoted] = before === 34 || before === 39 || before === 96 ? 1 : 0;
   feats[IDX.assignment] = /[=:]\s*["'`]?\s*$|=>\s*["'`]?$/.test(sameLineLeft) ? 1 : 0;
   feats[IDX.urlLike] = v.includes('://') || v.includes('@') ? 1 : 0;
+  signalFeatures(c, feats);
   return { value, context, feats };
 }

@@ -96,7 +96,7 @@ export async function createClassifier(config: ModelConfig, opts: ClassifierOpti
 
   // Warm-up: the first run allocates onnxruntime's buffers; keep that out of request deadlines.
   try {
-    const dummy = encodeCandidate({ value: 'warmup0000', start: 0, end: 10, type: 'generic-api-key', signals: [] }, 'warmup0000');
+    const dummy = encodeCandidate({ value: 'warmup0000', start: 0, end: 10, type: 'generic-api-key', signals: [], class: 'genuine' }, 'warmup0000');
     await session.run([dummy]);
   } catch (err) {
     await session.close().catch(() => {});
@@ -116,7 +116,7 @@ export async function createClassifier(config: ModelConfig, opts: ClassifierOpti
         enc.push(encodeCandidate(f, text ?? f.value, ctx));
         idx.push(i);
       } catch {
-        // An unencodable finding keeps the rules' class (marked below as an error fallback).
+        // Defensive: an unencodable finding keeps the rules' class and is not scored.
       }
     }
     stats.skipped += findings.length - idx.length;

@@ -125,18 +125,18 @@ export async function loadOnnxSession(modelPath: string, metaPath: string, threa
     meta,
     async run(batch) {
       const n = batch.length;
-      const value = new BigInt64Array(n * VALUE_LEN);
-      const context = new BigInt64Array(n * CONTEXT_LEN);
+      const value = new Int32Array(n * VALUE_LEN);
+      const context = new Int32Array(n * CONTEXT_LEN);
       const feats = new Float32Array(n * NUM_FEATURES);
       for (let i = 0; i < n; i++) {
         const c = batch[i]!;
-        for (let j = 0; j < VALUE_LEN; j++) value[i * VALUE_LEN + j] = BigInt(c.value[j]!);
-        for (let j = 0; j < CONTEXT_LEN; j++) context[i * CONTEXT_LEN + j] = BigInt(c.context[j]!);
+        value.set(c.value, i * VALUE_LEN);
+        context.set(c.context, i * CONTEXT_LEN);
         feats.set(c.feats, i * NUM_FEATURES);
       }
       const out = await session.run({
-        value: new ort.Tensor('int64', value, [n, VALUE_LEN]),
-        context: new ort.Tensor('int64', context, [n, CONTEXT_LEN]),
+        value: new ort.Tensor('int32', value, [n, VALUE_LEN]),
+        context: new ort.Tensor('int32', context, [n, CONTEXT_LEN]),
         feats: new ort.Tensor('float32', feats, [n, NUM_FEATURES]),
       });
       const t = out[output];
