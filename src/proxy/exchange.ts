@@ -56,6 +56,7 @@ export async function handleScanned(ctx: GatewayContext, route: Route, target: T
       sendProviderError(res, x, adapter, err.kind, `leakgate: ${err.message}`, { code: err.code, close: err.kind === 'too_large' });
       return;
     }
+    if (req.destroyed || res.destroyed) return; // the client went away mid-body: nobody to answer
     throw err;
   }
   if (body === undefined || res.writableEnded) return; // refused (answer already written)

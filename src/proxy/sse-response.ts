@@ -4,7 +4,7 @@
 // text and everything a chunk produced is written at once. A 'block' ends the stream with the
 // provider's own error event. Channels an event closes are flushed first, so held text is released
 // (as a provider-shaped delta) before the event that ends its channel.
-import { Readable } from 'node:stream';
+import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { strongest, type StreamGuard } from '../policy/types.js';
@@ -20,19 +20,28 @@ const DROP = new Set(['content-length', 'content-encoding']);
 
 type Outcome = 'complete' | 'aborted' | 'upstream_error';
 
-/** The upstream body, decompressed as a stream when the upstream compressed it anyway. */
+/**
+ * The upstream body, decompressed as a stream when the upstream compressed it anyway. pipeline()
+ * (not pipe()) so an upstream error or abort reaches the decoder and ends the loop.
+ */
 function decodedBody(body: Readable, encoding: string): Readable {
-  switch (encoding.trim().toLowerCase()) {
-    case 'gzip':
-    case 'x-gzip':
-      return body.pipe(createGunzip());
-    case 'deflate':
-      return body.pipe(createInflate());
-    case 'br':
-      return body.pipe(createBrotliDecompress());
-    default:
-      return body;
-  }
+  const decoder = (() => {
+    switch (encoding.trim().toLowerCase()) {
+      case 'gzip':
+      case 'x-gzip':
+        return createGunzip();
+      case 'deflate':
+        return createInflate();
+      case 'br':
+        return createBrotliDecompress();
+      default:
+        return null;
+    }
+  })();
+  if (!decoder) return body;
+  return pipeline(body, decoder, () => {
+    // errors surface as 'error' on the decoder, which the loop listens to
+  });
 }
 
 class StreamStopped extends Error {

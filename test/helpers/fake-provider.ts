@@ -8,12 +8,12 @@
 //   'server-error'        500, provider error body
 //   'reset'               stream: a few events then the socket is destroyed (non-stream: destroyed at once)
 //   'stall'               stream: headers and one event, then nothing; non-stream: no answer at all
-//   'gzip'                non-stream JSON compressed with gzip although the client asked for identity
+//   'gzip'                JSON or SSE compressed with gzip although the client asked for identity
 //   'slow'                stream: one event every 50 ms (for drain / abort tests)
 // `provider.replyText` overrides the echoed text for the next responses (tests of the response path).
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { gzipSync } from 'node:zlib';
+import { createGzip, gzipSync } from 'node:zlib';
 
 export interface RecordedRequest {
   method: string;
@@ -296,8 +296,20 @@ export async function startFakeProvider(): Promise<FakeProvider> {
       sendJson(res, 200, wholeResponse(plan), { 'x-request-id-seen': String(req.headers['x-request-id'] ?? '') }, plan.model === 'gzip');
       return;
     }
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     const events = streamEvents(plan, state.chunkChars);
+    if (plan.model === 'gzip') {
+      // A compressed stream the client did not ask for, flushed per event.
+      res.writeHead(200, { 'content-type': 'text/event-stream', 'content-encoding': 'gzip' });
+      const gz = createGzip();
+      gz.pipe(res);
+      for (const e of events) {
+        gz.write(e);
+        await new Promise<void>((r) => gz.flush(() => r()));
+      }
+      gz.end();
+      return;
+    }
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     for (let i = 0; i < events.length; i++) {
       if (res.destroyed) return;
       if (plan.model === 'reset' && i === 3) {

@@ -179,4 +179,12 @@ describe('openai SDK through leakgate', () => {
     expect(r.choices[0]?.message.content).toBe(`zipped ${REDACTED}`);
     expect(provider.requests[0]?.headers['accept-encoding']).toBe('identity');
   });
+
+  it('decodes a gzip SSE stream as it arrives and scans it', async () => {
+    provider.replyText = 'streamed zipped SECRETWORD end';
+    const stream = await client.chat.completions.create({ model: 'gzip', stream: true, messages: [{ role: 'user', content: 'q' }] });
+    let text = '';
+    for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? '';
+    expect(text).toBe(`streamed zipped ${REDACTED} end`);
+  });
 });
