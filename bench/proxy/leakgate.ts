@@ -1,9 +1,14 @@
 // leakgate as benchmarked: the real gateway (createGateway) with an allow-all Guard (no detection:
-// this measures the proxy's own overhead — parsing, segmenting, SSE re-serialisation, headers, logging).
+// this measures the proxy's own overhead — parsing, segmenting, SSE scanning loop, headers, logging),
+// or with `real` as second argument the production guard (packs + model + SQLite audit in a temp dir).
 // Logs go to the process's stdout (discarded by the runner), as in production.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { parseConfig } from '../../src/config/load.js';
-import { createGateway } from '../../src/main.js';
+import { buildGuard, createGateway } from '../../src/main.js';
+import { createLogger } from '../../src/proxy/log.js';
 import type { Decision, Guard, GuardResult, RequestGuard, StreamGuard } from '../../src/policy/types.js';
 
 const upstream = process.argv[2] as string;
@@ -21,10 +26,15 @@ const request: RequestGuard = {
   failure: () => Promise.resolve(ALLOW),
   openStream: () => stream,
 };
-const guard: Guard = { begin: () => request, readiness: () => ({ ready: true, components: {} }) };
+const allowAll: Guard = { begin: () => request, readiness: () => ({ ready: true, components: {} }) };
 
-const loaded = parseConfig(`server: { host: 127.0.0.1, port: 0 }\nupstreams:\n  openai: { url: "${upstream}", api: openai }\n`, 'bench.yaml', {});
-const gw = createGateway(loaded, { guard });
+const real = process.argv[3] === 'real';
+const auditDb = join(mkdtempSync(join(tmpdir(), 'lg-bench-')), 'audit.db');
+const yaml = `server: { host: 127.0.0.1, port: 0 }\nupstreams:\n  openai: { url: "${upstream}", api: openai }\ndetect: { watch: false }\naudit: { db: "${auditDb}" }\n`;
+const loaded = parseConfig(yaml, join(process.cwd(), 'config', 'bench.yaml'), {});
+const logger = createLogger('info');
+const guard = real ? (await buildGuard(loaded, logger)).guard : allowAll;
+const gw = createGateway(loaded, { guard, logger });
 gw.server.keepAliveTimeout = 60_000;
 process.on("SIGINT", () => process.exit(0));
 void gw.listen().then(() => process.send?.({ port: (gw.server.address() as AddressInfo).port }));

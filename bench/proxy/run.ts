@@ -1,6 +1,6 @@
 // Proxy overhead benchmark: direct upstream vs a plain undici pass-through proxy vs leakgate
 // (allow-all guard), same load, one run, loopback only, bounded time.
-//   node --import tsx bench/proxy/run.ts [--duration 4] [--rounds 3] [--connections 10] [--ttfb 300]
+//   node --import tsx bench/proxy/run.ts [--duration 4] [--rounds 3] [--connections 10] [--ttfb 300] [--guard allow|real]
 // Cases: an 8 KB chat request (autocannon: req/s, p50, p99) and a clean SSE stream (autocannon for
 // req/s and whole-stream latency; a sequential loop for time to first body byte). Prints a table and
 // a JSON result with leakgate/pass-through ratios. The machine is shared, so pass-through and leakgate
@@ -18,6 +18,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '3' },
     connections: { type: 'string', default: '10' },
     ttfb: { type: 'string', default: '300' },
+    guard: { type: 'string', default: 'allow' },
   },
 });
 const DURATION = Number(values.duration);
@@ -106,7 +107,8 @@ async function ttfb(url: string): Promise<{ p50: number; p99: number }> {
 
 const up = await start('upstream.ts');
 const pass = await start('passthrough.ts', [up.url]);
-const lg = await start('leakgate.ts', [up.url]);
+const GUARD = values.guard === 'real' ? 'real' : 'allow';
+const lg = await start('leakgate.ts', [up.url, GUARD]);
 const targets = { direct: `${up.url}/v1/chat/completions`, passthrough: `${pass.url}/openai/v1/chat/completions`, leakgate: `${lg.url}/openai/v1/chat/completions` };
 
 type Name = keyof typeof targets;
@@ -163,7 +165,7 @@ const P = results.passthrough;
 const summary = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version },
-  settings: { durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS, ttfbRequests: TTFB_N, guard: 'allow-all (no detection)' },
+  settings: { durationS: DURATION, rounds: ROUNDS, connections: CONNECTIONS, ttfbRequests: TTFB_N, guard: GUARD === 'real' ? 'production guard (packs + model + SQLite audit)' : 'allow-all (no detection)' },
   results,
   perRoundRps: Object.fromEntries((Object.keys(targets) as Name[]).map((n) => [n, rounds[n].map((r) => ({ chat: Math.round(r.chat.rps), sse: Math.round(r.sse.rps) }))])),
   leakgateVsPassthrough: {
