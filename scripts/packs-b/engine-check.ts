@@ -3,7 +3,7 @@
 // Usage: node --import tsx scripts/packs-b/engine-check.ts [filter-packs/x.yaml …]
 import { existsSync } from 'node:fs';
 import { createEngine } from '../../src/detect/engine.js';
-import { loadPackFile } from '../../src/detect/packs/load.js';
+import { DEFAULT_PACK_DIR, listPackFiles, loadPackFile } from '../../src/detect/packs/load.js';
 
 const DEFAULT_FILES = ['messaging', 'databases', 'observability', 'registries', 'saas'].map((p) => `filter-packs/${p}.yaml`);
 const files = process.argv.length > 2 ? process.argv.slice(2) : DEFAULT_FILES.filter((f) => existsSync(f));
@@ -11,7 +11,9 @@ let failures = 0;
 for (const file of files) {
   const t0 = Date.now();
   const pack = loadPackFile(file);
-  const engine = createEngine({ packs: [pack], maxDecodeDepth: 0 });
+  // PB_ALL=1: run against every bundled pack at once, to see cross-pack overlaps as a real scan would.
+  const packs = process.env.PB_ALL ? listPackFiles([DEFAULT_PACK_DIR]).map((f) => (f.endsWith(file.split('/').pop() ?? '') ? pack : loadPackFile(f))) : [pack];
+  const engine = createEngine({ packs, maxDecodeDepth: 0 });
   for (const d of pack.detectors) {
     const ex = d.spec.examples;
     ex.genuine.forEach((g, i) => {
