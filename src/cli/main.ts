@@ -16,31 +16,15 @@ Run 'leakgate <command> --help' for a command's options.
 
 type Command = (argv: string[]) => Promise<number | void> | number | void;
 
-/** Loads `export name` from a sibling module, naming the command when the module is not part of this build. */
-async function load(spec: string, name: string, command: string): Promise<Command> {
-  let mod: Record<string, unknown>;
-  try {
-    mod = (await import(spec)) as Record<string, unknown>;
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes(spec.slice(2))) {
-      throw new LeakgateError('LG_ERR_USAGE', `'leakgate ${command}' is not available in this build`);
-    }
-    throw err;
-  }
-  const fn = mod[name];
-  if (typeof fn !== 'function') throw new LeakgateError('LG_ERR_USAGE', `'leakgate ${command}' is not available in this build`);
-  return fn as Command;
-}
-
+// Each command's module is imported on first use only.
 async function commandFor(command: string): Promise<Command | null> {
   switch (command) {
     case 'serve':
       return (await import('./serve.js')).serveCommand;
     case 'scan':
-      return load('./scan.js', 'scanCommand', 'scan');
+      return (await import('./scan.js')).scanCommand;
     case 'audit':
-      return load('./audit.js', 'auditCommand', 'audit');
+      return (await import('./audit.js')).auditCommand;
     default:
       return null;
   }
