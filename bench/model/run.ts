@@ -12,8 +12,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../src/detect/engine.js';
 import { listPackFiles, loadPackFile, type CompiledPack } from '../../src/detect/packs/load.js';
-import { isStrong, type EncodedCandidate } from '../../src/detect/model/features.js';
-import { modelClass } from '../../src/detect/model/fusion.js';
+import { FEATURE_NAMES, isStrong, type EncodedCandidate } from '../../src/detect/model/features.js';
+import { fuse, modelClass } from '../../src/detect/model/fusion.js';
 import { createClassifier } from '../../src/detect/model/index.js';
 import { loadOnnxSession } from '../../src/detect/model/session.js';
 import { ConfigSchema } from '../../src/config/schema.js';
@@ -157,11 +157,11 @@ const summarise = (t: PeerTally): Record<string, PRF> => ({
 
 const EXT_PATH: Record<string, string> = { txt: 'snippet.txt' };
 
-async function peerBench(): Promise<Record<string, unknown> | null> {
+async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> | null> {
   if (!existsSync(CASES)) return null;
   const cases = readFileSync(CASES, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Case);
   const cfg = ConfigSchema.parse({ upstreams: {} }).model;
-  const classifier = await createClassifier({ ...cfg, deadlineMs: 1000 });
+  const classifier = await createClassifier({ ...cfg, deadlineMs: 1000 }, demoteMeta ? { metaPath: demoteMeta } : {});
   const engine = createEngine({ packs: packs(), classifier });
   const rules = newTally();
   const model = newTally();
@@ -219,10 +219,22 @@ async function ownSplit(): Promise<Record<string, unknown> | null> {
   const eng = rows.map((r, i) => [r, i] as const).filter(([r]) => r.rulesClass !== null);
   if (eng.length > 0) {
     const ye = eng.map(([r]) => r.label);
+    const strongAt = FEATURE_NAMES.indexOf('strong_structure');
+    // Rules+model through the product's own fusion (strong structure keeps the rules' class unless
+    // demotion is configured); the encoded features carry whether the engine called it strong.
+    const fused = (demote: number | null): SecretClass[] =>
+      eng.map(([r, i]) => {
+        const f: Finding = {
+          path: 'x', start: 0, end: 0, line: 1, column: 1, value: '', type: 'candidate', class: r.rulesClass!, confidence: 0.5,
+          severity: 'high', detectors: [], pack: 'p', entropy: 0, signals: [r.f[strongAt] === 1 ? 'strength:strong' : 'strength:weak'],
+        };
+        return fuse(f, all.subarray(i * 3, i * 3 + 3), { ...s.meta.thresholds, strongDemotePlaceholder: demote }).class;
+      });
     out['engine_found'] = eng.length;
     out['engine_rules_only'] = perClass(ye, eng.map(([r]) => r.rulesClass!));
-    // Rules+model = fusion: strong structure keeps the rules' class, the rest take the model's.
-    out['engine_rules_model'] = perClass(ye, eng.map(([r, i]) => (r.strong ? r.rulesClass! : pred[i]!)));
+    out['engine_rules_model'] = perClass(ye, fused(s.meta.thresholds.strongDemotePlaceholder));
+    out['engine_rules_model_demote_0.9'] = perClass(ye, fused(0.9));
+    out['engine_model_alone'] = perClass(ye, eng.map(([, i]) => pred[i]!));
   }
   return out;
 }
@@ -320,6 +332,16 @@ async function main(): Promise<void> {
   if (step('peer')) {
     try {
       peer = await peerBench();
+      if (peer && process.argv.includes('--demote')) {
+        // Same run with strong-structure demotion enabled (p(placeholder) >= 0.9), for comparison.
+        const m = JSON.parse(readFileSync(META, 'utf8')) as { thresholds: Record<string, unknown> };
+        m.thresholds['strongDemotePlaceholder'] = 0.9;
+        const tmp = join(ROOT, 'bench/model/out/meta-demote.json');
+        mkdirSync(dirname(tmp), { recursive: true });
+        writeFileSync(tmp, JSON.stringify(m));
+        const d = await peerBench(tmp);
+        peer['rules_model_demote_0.9'] = d?.['rules_model'];
+      }
     } catch (err) {
       peer = { error: (err as Error).message };
     }
@@ -346,7 +368,7 @@ async function main(): Promise<void> {
     if (own['engine_rules_only']) {
       const ro = own['engine_rules_only'] as Record<string, PRF | number>;
       const rm = own['engine_rules_model'] as Record<string, PRF | number>;
-      console.log(`engine-found subset (${String(own['engine_found'])}): rules-only macro-F1 ${String(ro['macro_f1'])} vs rules+model ${String(rm['macro_f1'])}`);
+      console.log(`engine-found subset (${String(own['engine_found'])}): rules-only macro-F1 ${String(ro['macro_f1'])} vs rules+model ${String(rm['macro_f1'])} (demote 0.9: ${String((own['engine_rules_model_demote_0.9'] as Record<string, unknown>)['macro_f1'])}; model alone ${String((own['engine_model_alone'] as Record<string, unknown>)['macro_f1'])})`);
       for (const c of CLASSES) console.log(`  ${c.padEnd(12)} rules ${f1(ro[c])}  rules+model ${f1(rm[c])}`);
     }
   }
