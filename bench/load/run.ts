@@ -1,0 +1,233 @@
+// Load test: leakgate (built CLI from dist/, its own process) between 500 concurrent clients and a fake
+// provider (another process), loopback only, bounded in time. Traffic mixes clean and secret-bearing
+// requests, streamed and not, some with a secret in the provider's answer. Reports errors, leaks
+// (provider side, client side, leakgate's log output), p50/p99 latency, leakgate's RSS over time
+// (first vs last 10 s), and after a graceful stop: audit verify + every request's two rows present.
+//   node --import tsx bench/load/run.ts [--duration 60] [--connections 500] [--build]
+// --build runs `npm run build` first; without it a stale dist/ is only reported.
+import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import Database from 'better-sqlite3';
+import { Pool } from 'undici';
+import { stringify } from 'yaml';
+import { committedPacksDir } from '../../test/hostile/helpers/packs.js';
+import { plant } from '../../test/hostile/helpers/secrets.js';
+
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '60' },
+    connections: { type: 'string', default: '500' },
+    build: { type: 'boolean', default: false },
+  },
+});
+const DURATION_S = Number(values.duration);
+const CLIENTS = Number(values.connections);
+const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
+const BIN = join(ROOT, 'bin', 'leakgate.js');
+
+// Any of the planted formats, anywhere: a hit in what the provider, the client or the log saw is a leak.
+const LEAK = /AKIA[A-Z2-7]{16}|ghp_[A-Za-z0-9]{36}|sk_live_[A-Za-z0-9]{24}|xoxb-\d{10,13}-\d{10,13}-[A-Za-z0-9]{24}/;
+
+function newestMtime(dir: string): number {
+  let t = 0;
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    t = Math.max(t, e.isDirectory() ? newestMtime(p) : statSync(p).mtimeMs);
+  }
+  return t;
+}
+const distStale = newestMtime(join(ROOT, 'src')) > statSync(join(ROOT, 'dist', 'main.js')).mtimeMs;
+if (values.build) {
+  const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
+  if (b.status !== 0) throw new Error('npm run build failed');
+} else if (distStale) {
+  process.stderr.write('bench/load: warning: dist/ is older than src/ (run with --build to rebuild)\n');
+}
+
+// Planted secrets (synthetic, real formats). PEM keys are blocked by policy, so the load uses the redacted kinds.
+const KINDS = ['aws', 'github', 'stripe', 'slack'] as const;
+const secrets = Array.from({ length: 400 }, (_, i) => plant(KINDS[i % KINDS.length] as (typeof KINDS)[number]).value);
+
+const dir = mkdtempSync(join(tmpdir(), 'lg-load-'));
+const dbFile = join(dir, 'audit.db');
+const cfgFile = join(dir, 'leakgate.yaml');
+
+const upstream: ChildProcess = fork(fileURLToPath(new URL('upstream.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+const upPort = await new Promise<number>((res) => {
+  upstream.on('message', (m: { type: string; port?: number }) => {
+    if (m.type === 'listening') res(m.port as number);
+  });
+  upstream.send({ type: 'secrets', secrets });
+});
+writeFileSync(
+  cfgFile,
+  stringify({
+    server: { host: '127.0.0.1', port: 0 },
+    upstreams: { openai: { url: `http://127.0.0.1:${upPort}`, api: 'openai', connections: 256 } },
+    detect: { packs: [committedPacksDir()], watch: false },
+    audit: { db: dbFile },
+    log: { level: 'info' },
+  }),
+);
+
+let logBytes = 0;
+let logLines = 0;
+let logLeaks = 0;
+let logTail = '';
+const lg = spawn(process.execPath, [BIN, 'serve', '--config', cfgFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEAKGATE_PORT: '' } });
+const lgExit = new Promise<number | null>((r) => lg.once('exit', (c) => r(c)));
+const lgPort = await new Promise<number>((res, rej) => {
+  let buf = '';
+  const t = setTimeout(() => rej(new Error(`leakgate did not start: ${buf.slice(-400)}`)), 30_000);
+  const onLog = (c: Buffer): void => {
+    const s = c.toString('utf8');
+    logBytes += c.length;
+    for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) logLines++;
+    // Chunks may split a line: scan with the previous chunk's tail.
+    if (LEAK.test(logTail + s)) logLeaks++;
+    logTail = s.slice(-120);
+    if (buf.length < 100_000) buf += s;
+    const m = /"port":(\d+)[^\n]*"msg":"leakgate listening"/.exec(buf);
+    if (m) {
+      clearTimeout(t);
+      res(Number(m[1]));
+    }
+  };
+  lg.stdout?.on('data', onLog);
+  lg.stderr?.on('data', onLog);
+});
+
+function rssMb(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : 0;
+}
+const rss: { t: number; mb: number }[] = [];
+const pool = new Pool(`http://127.0.0.1:${lgPort}`, { connections: CLIENTS, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
+
+const lat: number[] = [];
+const errors: string[] = [];
+let clientLeaks = 0;
+let sent = 0;
+const done = new Set<string>();
+const kinds = { clean: 0, secret: 0, streamed: 0, replySecret: 0 };
+const CLEAN = 'Please review this function and explain what the loop does when the input list is empty. '.repeat(6);
+
+/** The text the client would show: for SSE, the concatenated content deltas. */
+function clientText(body: string, stream: boolean): string {
+  if (!stream) return body;
+  let out = '';
+  for (const m of body.matchAll(/"content":"((?:[^"\\]|\\.)*)"/g)) out += JSON.parse(`"${m[1]}"`) as string;
+  return out;
+}
+
+let running = true;
+async function client(c: number): Promise<void> {
+  for (let i = 0; running; i++) {
+    const n = sent++;
+    const id = `load-${c}-${i}`;
+    const withSecret = n % 2 === 1;
+    const stream = n % 4 >= 2;
+    const reply = n % 10 === 7;
+    const s = secrets[n % secrets.length] as string;
+    const content = withSecret ? `${CLEAN}\nconfig: TOKEN=${s}\nthanks` : CLEAN;
+    const headers: Record<string, string> = { 'content-type': 'application/json', 'x-request-id': id, authorization: 'Bearer sk-load-not-a-key' };
+    if (reply) headers['x-bench-reply-secret'] = String((n * 7) % secrets.length);
+    const body = JSON.stringify({ model: 'load', stream, messages: [{ role: 'user', content }] });
+    const t0 = performance.now();
+    try {
+      const r = await pool.request({ path: '/openai/v1/chat/completions', method: 'POST', headers, body });
+      const text = await r.body.text();
+      lat.push(performance.now() - t0);
+      if (r.statusCode !== 200) errors.push(`status ${r.statusCode}`);
+      else done.add(id);
+      if (LEAK.test(clientText(text, stream))) clientLeaks++;
+      if (stream && !text.includes('[DONE]')) errors.push('stream not complete');
+    } catch (err) {
+      errors.push((err as Error).message);
+    }
+    if (withSecret) kinds.secret++;
+    else kinds.clean++;
+    if (stream) kinds.streamed++;
+    if (reply) kinds.replySecret++;
+  }
+}
+
+const started = performance.now();
+const sampler = setInterval(() => rss.push({ t: (performance.now() - started) / 1000, mb: rssMb(lg.pid as number) }), 1000);
+const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
+await new Promise((r) => setTimeout(r, DURATION_S * 1000));
+running = false;
+await Promise.all(clients);
+const elapsed = (performance.now() - started) / 1000;
+clearInterval(sampler);
+await pool.close();
+
+const upReport = await new Promise<{ requests: number; streamed: number; leaks: number; leakSamples: string[]; ids: string[] }>((res) => {
+  upstream.once('message', (m) => res(m as never));
+  upstream.send({ type: 'report' });
+});
+lg.kill('SIGTERM');
+const exitCode = await lgExit;
+upstream.kill();
+
+// Audit: verify the chain, then count rows per request id against what the clients completed.
+const verify = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--db', dbFile], { encoding: 'utf8' });
+const db = new Database(dbFile, { readonly: true });
+const rowsByDir = { request: new Set<string>(), response: new Set<string>() };
+let rowCount = 0;
+for (const r of db.prepare('SELECT body FROM rows WHERE seq > 0').iterate() as Iterable<{ body: string }>) {
+  const b = JSON.parse(r.body) as { request_id: string; direction: 'request' | 'response' };
+  rowsByDir[b.direction]?.add(b.request_id);
+  rowCount++;
+}
+db.close();
+const missingRequestRows = [...done].filter((id) => !rowsByDir.request.has(id)).length;
+const missingResponseRows = [...done].filter((id) => !rowsByDir.response.has(id)).length;
+const unrecordedUpstream = upReport.ids.filter((id) => !rowsByDir.request.has(id)).length;
+
+lat.sort((a, b) => a - b);
+const pct = (p: number): number => Math.round((lat[Math.min(lat.length - 1, Math.floor((p / 100) * lat.length))] ?? 0) * 10) / 10;
+const window = (from: number, to: number): number => {
+  const xs = rss.filter((x) => x.t > from && x.t <= to).map((x) => x.mb);
+  return Math.round((xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length)) * 10) / 10;
+};
+const first10 = window(0, 10);
+const last10 = window(elapsed - 10, elapsed);
+const errorKinds: Record<string, number> = {};
+for (const e of errors) errorKinds[e] = (errorKinds[e] ?? 0) + 1;
+
+const result = {
+  date: new Date().toISOString(),
+  machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), node: process.version },
+  settings: { durationS: DURATION_S, clients: CLIENTS, distStale, guard: 'real (buildGuard: packs + ONNX model + SQLite audit)', logLevel: 'info' },
+  requests: { sent: lat.length + errors.filter((e) => !e.startsWith('status')).length, completed200: done.size, rps: Math.round(lat.length / elapsed), ...kinds },
+  errors: errors.length,
+  errorKinds,
+  leaks: { provider: upReport.leaks, client: clientLeaks, log: logLeaks },
+  latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) },
+  rssMb: { first10s: first10, last10s: last10, growthPct: Math.round(((last10 - first10) / first10) * 1000) / 10, peak: Math.max(...rss.map((x) => x.mb)), samples: rss.map((x) => Math.round(x.mb)) },
+  audit: { verifyExit: verify.status, rows: rowCount, requestRows: rowsByDir.request.size, responseRows: rowsByDir.response.size, missingRequestRows, missingResponseRows, upstreamRequestsWithoutRow: unrecordedUpstream },
+  provider: { requests: upReport.requests, streamed: upReport.streamed },
+  leakgate: { exitCode, logLines, logMb: Math.round(logBytes / 2 ** 20) },
+};
+rmSync(dir, { recursive: true, force: true });
+
+const rows: [string, string | number][] = [
+  ['requests (200)', result.requests.completed200],
+  ['req/s', result.requests.rps],
+  ['errors', result.errors],
+  ['leaks provider/client/log', `${result.leaks.provider}/${result.leaks.client}/${result.leaks.log}`],
+  ['p50 / p99 ms', `${result.latencyMs.p50} / ${result.latencyMs.p99}`],
+  ['RSS first 10 s / last 10 s MB', `${first10} / ${last10} (${result.rssMb.growthPct}%)`],
+  ['audit verify exit', String(verify.status)],
+  ['rows: missing request/response', `${missingRequestRows}/${missingResponseRows}`],
+];
+for (const [k, v] of rows) process.stdout.write(`${k.padEnd(34)} ${v}\n`);
+process.stdout.write(`${JSON.stringify(result)}\n`);
+const ok =
+  result.errors === 0 && upReport.leaks === 0 && clientLeaks === 0 && logLeaks === 0 && verify.status === 0 && missingRequestRows === 0 && missingResponseRows === 0 && unrecordedUpstream === 0;
+process.exitCode = ok ? 0 : 1;
