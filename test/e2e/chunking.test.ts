@@ -180,7 +180,9 @@ describe('known issue: held-back text released after the finish marker', () => {
     it.fails(`${shape}: a secret split into the finish event never reaches the client`, async () => {
       const gh = s.planted.github();
       const wire = await rawStream(shape, ['Here is the token: ', gh.slice(0, 12), `${gh.slice(12)} ok`]);
-      expect(wire).not.toContain(gh.slice(4, 12));
+      // Today the held 'ghp_…' start is flushed (as a generic-token marker at best) and the rest of the
+      // random part arrives in the finish event as plain text.
+      expect(noFragment(wire, gh)).toBe(true);
       expect(wire).toContain('[REDACTED:github-personal-access-token]');
     });
 
