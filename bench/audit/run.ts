@@ -58,10 +58,11 @@ async function closedLoop(record: (i: number) => Promise<void>): Promise<{ n: nu
 
 async function inProcess(sync: 'NORMAL' | 'FULL'): Promise<Record<string, number>> {
   const log = openAuditLog(config({ db: join(dir, `inproc-${sync}.db`), synchronous: sync }));
-  // Baseline: the same loop and decision building, no log.
+  // Baseline: the same loop, decision building and one setImmediate hop per decision (as group
+  // commit has), without canonical form, hashing or SQLite.
   const base = await closedLoop(async (i) => {
     makeDecision(log, i);
-    await Promise.resolve();
+    await new Promise<void>((r) => setImmediate(r));
   });
   const run = await closedLoop((i) => log.record(makeDecision(log, i)));
   const batches = log.stats.batches;
