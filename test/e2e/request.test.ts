@@ -2,8 +2,13 @@
 // policy + SQLite audit) → fake provider. Every adapter redacts what it carries (text, tool
 // arguments, tool results, function-call args); placeholders pass untouched; unparsable bodies
 // fail closed; each decision has its audit row; no planted secret ever reaches the provider.
+import { readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyAuditFile } from '../../src/audit/index.js';
+import { exportAuditLog } from '../../src/audit/export.js';
 import { leakReport, requestIdOf, startStack, type Stack } from './helpers/stack.js';
 
 let s: Stack;
@@ -304,5 +309,25 @@ describe('headers, audit and leaks', () => {
     }
     const report = leakReport(s);
     expect(report).toEqual({ provider: [], audit: [], logs: [] });
+  });
+
+  it('`leakgate audit export` lines carry request_id/direction/action/findings and no secret; `audit verify` passes', async () => {
+    const out = join(tmpdir(), `lg-e2e-export-${process.pid}-${Date.now()}.jsonl`);
+    try {
+      const { rows } = await exportAuditLog(s.dbFile, out);
+      expect(rows).toBe(s.rows().length);
+      const text = readFileSync(out, 'utf8');
+      for (const line of text.trim().split('\n')) {
+        const row = JSON.parse(line) as { seq: number; time: string; request_id: string; route: string; direction: string; action: string; findings: { type: string; class: string; fingerprint: string }[] };
+        expect(row.request_id).toBeTruthy();
+        expect(['request', 'response']).toContain(row.direction);
+        for (const f of row.findings) expect(f.fingerprint).toBeTruthy();
+      }
+      expect(s.planted.leaksIn(text)).toEqual([]);
+      const report = await verifyAuditFile(s.dbFile);
+      expect(report.ok).toBe(true);
+    } finally {
+      rmSync(out, { force: true });
+    }
   });
 });
