@@ -136,6 +136,50 @@ describe('the fake provider streaming in 1..N-character deltas', () => {
   }
 });
 
+describe('tool-call argument streams cut at every point', () => {
+  function toolEvents(api: 'openai' | 'anthropic', pieces: string[]): string[] {
+    if (api === 'openai') {
+      const base = { id: 'chatcmpl-t', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'tools' };
+      const ev = (delta: object, finish: string | null): string => sseData({ ...base, choices: [{ index: 0, delta, logprobs: null, finish_reason: finish }] });
+      return [
+        ev({ role: 'assistant', content: null, tool_calls: [{ index: 0, id: 'call_1', type: 'function', function: { name: 'login', arguments: '' } }] }, null),
+        ...pieces.map((p) => ev({ tool_calls: [{ index: 0, function: { arguments: p } }] }, null)),
+        ev({}, 'tool_calls'),
+        'data: [DONE]\n\n',
+      ];
+    }
+    return [
+      sseData({ type: 'message_start', message: { id: 'msg_t', type: 'message', role: 'assistant', model: 'tools', content: [], stop_reason: null, stop_sequence: null, usage: { input_tokens: 1, output_tokens: 1 } } }, 'message_start'),
+      sseData({ type: 'content_block_start', index: 0, content_block: { type: 'tool_use', id: 'toolu_1', name: 'login', input: {} } }, 'content_block_start'),
+      ...pieces.map((p) => sseData({ type: 'content_block_delta', index: 0, delta: { type: 'input_json_delta', partial_json: p } }, 'content_block_delta')),
+      sseData({ type: 'content_block_stop', index: 0 }, 'content_block_stop'),
+      sseData({ type: 'message_delta', delta: { stop_reason: 'tool_use', stop_sequence: null }, usage: { output_tokens: 5 } }, 'message_delta'),
+      sseData({ type: 'message_stop' }, 'message_stop'),
+    ];
+  }
+
+  for (const api of ['openai', 'anthropic'] as const) {
+    it(`${api}: a GitHub token inside the arguments JSON, every cut point`, async () => {
+      const gh = s.planted.github();
+      const json = JSON.stringify({ user: 'me', token: gh, scope: 'repo' });
+      const expected = { user: 'me', token: '[REDACTED:github-personal-access-token]', scope: 'repo' };
+      const bad: string[] = [];
+      for (let cut = 1; cut < json.length; cut++) {
+        s.script.respond = () => ({ sse: toolEvents(api, [json.slice(0, cut), json.slice(cut)]) });
+        const got = await chat(s, api, 'q', { model: 'tools', stream: true, route: `s-${api}` });
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(got.args);
+        } catch {
+          parsed = undefined;
+        }
+        if (!noFragment(got.args, gh) || JSON.stringify(parsed) !== JSON.stringify(expected)) bad.push(`cut ${cut}: ${JSON.stringify(mask(got.args, gh))}`);
+      }
+      expect(bad).toEqual([]);
+    });
+  }
+});
+
 describe('known issue: held-back text released after the finish marker', () => {
   // src/proxy/sse-response.ts (SseRewriter.event) flushes the channels an event ends BEFORE pushing
   // that event's own segments. When the last text and the finish marker share one event and the end
