@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync, createWriteStream } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { encodeCandidate } from '../../src/detect/model/features.js';
+import { encodeCandidate, isStrong } from '../../src/detect/model/features.js';
 import type { Finding, ScanContext, SecretClass } from '../../src/detect/types.js';
 import { FAMILIES, SLOT, styleKey, type Family, type PathKind } from './contexts.js';
 import { NearDupFilter } from './dedupe.js';
@@ -176,7 +176,7 @@ async function main(): Promise<void> {
       counts.dropped_near_dup++;
       continue;
     }
-    const e = encodeCandidate(finding, text, ctx);
+    const e = encodeCandidate(finding, text, ctx, scanner?.strengthOf);
     examples.push({
       id: `syn-${i}`,
       split: splitOf(fam.name, args.seed),
@@ -188,7 +188,7 @@ async function main(): Promise<void> {
       kind: p.val.kind,
       finder,
       rulesClass: finder === 'engine' ? finding.class : null,
-      strong: p.val.strong,
+      strong: isStrong(finding.type, finding.signals, finding.detectors, scanner?.strengthOf),
       v: Array.from(e.value),
       c: Array.from(e.context),
       f: Array.from(e.feats, (x) => Math.round(x * 1e4) / 1e4),
@@ -205,7 +205,7 @@ async function main(): Promise<void> {
       counts.dropped_near_dup++;
       continue;
     }
-    const e = encodeCandidate(h.finding, h.text, h.ctx);
+    const e = encodeCandidate(h.finding, h.text, h.ctx, scanner?.strengthOf);
     examples.push({
       id: `real-${examples.length}`,
       split: splitOf(`real:${h.family}`, args.seed),

@@ -30,7 +30,8 @@ export interface Harvested {
   finder: 'engine' | 'harvest';
 }
 
-const PLACEHOLDER = /(your|example|sample|dummy|fake|changeme|placeholder|redacted|replace|xxxx|todo|foobar|lorem|mock|<[^>]+>|\$\{|\{\{|\*\*\*)/i;
+// Env references count as placeholders, as in the synthetic data (a reference, not a value).
+const PLACEHOLDER = /(your|example|sample|dummy|fake|changeme|placeholder|redacted|replace|xxxx|todo|foobar|lorem|mock|<[^>]+>|\$\{|\{\{|\*\*\*|process\.env|os\.environ|getenv|ENV\[)/i;
 const WEAK = /^(secret|password|passw0rd|pass|admin|root|test|testing|changeit|qwerty|letmein|hunter2|s3cr3t)[-_]?\d{0,4}$/i;
 const SECRET_NAME = /(pass|pwd|secret|token|api[_-]?key|apikey|auth|credential|private[_-]?key|access[_-]?key)/i;
 const TOKEN = /[A-Za-z0-9+/_=.-]{20,200}/g;

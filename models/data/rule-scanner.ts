@@ -5,6 +5,7 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Finding, ScanContext } from '../../src/detect/types.js';
+import type { StrengthLookup } from '../../src/detect/model/features.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -13,6 +14,8 @@ export interface RuleScanner {
   findAt(text: string, ctx: ScanContext, start: number, end: number): Finding | undefined;
   /** All candidates (benign included). */
   scanAll(text: string, ctx: ScanContext): Finding[];
+  /** Detector strength by id, from the same packs. */
+  strengthOf: StrengthLookup;
 }
 
 export async function loadRuleScanner(): Promise<RuleScanner | null> {
@@ -34,7 +37,9 @@ export async function loadRuleScanner(): Promise<RuleScanner | null> {
     console.error(`rule engine: packs ${packs.map((p) => p.name).join(', ')}`);
     const engine = mod.createEngine({ packs });
     const scanAll = (text: string, ctx: ScanContext): Finding[] => engine.scanRules([{ path: 'gen', text }], { ...ctx, includeBenign: true });
+    const strength = new Map(packs.flatMap((p) => p.detectors.map((d) => [d.spec.id, d.spec.strength] as const)));
     return {
+      strengthOf: (id) => strength.get(id),
       scanAll,
       findAt(text, ctx, start, end) {
         let best: Finding | undefined;

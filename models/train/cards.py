@@ -177,8 +177,10 @@ Reproduce: `node --import tsx models/data/generate.ts --seed {stats['seed']}` (w
    placeholder-looking values → placeholder, otherwise benign; a high-entropy value under a secret-like
    name is *skipped* as ambiguous ({stats['real_skipped'].get('ambiguous', 0)} skipped), at most 6 per file.
    Per source: {json.dumps(stats['real_sources'])}. A review sample of 40 is in `stats.json`
-   (`real_review_sample`); reviewed by hand for this version: all benign/placeholder as labelled except
-   where noted in the commit.
+   (`real_review_sample`). Reviewed by hand (seed 1): the sample was correctly labelled except env-variable
+   references (`opts.apiKey=process.env[...]`), which the heuristic called benign while the synthetic data
+   calls them placeholders; the heuristic now labels them placeholder. Earlier review found weak literal
+   passwords in test files (`password: 'secret'`) labelled benign; they are now placeholder.
 
 Never used: `/work/shared/bench/` (evaluation only), other scanners' test data.
 

@@ -83,14 +83,18 @@ describe('committed model', () => {
     expect(r?.class).toBe('benign');
   });
 
-  it('leaves strong provider structure on the rules decision without the model', async () => {
+  it('keeps strong provider structure on the rules decision', async () => {
     const c = await make(modelConfig());
     const v = `ghp_${randomToken(36)}`;
     const text = `token: ${v}`;
-    const before = c.stats().skipped;
     const [r] = await c.refine([findingIn(text, v, 'github-pat', ['checksum:valid'])], new Map([['seg', text]]));
+    // Scored only for the (configured) demotion check, which a random token does not trigger.
     expect(r?.class).toBe('genuine');
-    expect(r?.signals.some((s) => s.startsWith('model:'))).toBe(false);
+    // A strong finding the rules already called placeholder never goes to the model.
+    const before = c.stats().skipped;
+    const [p] = await c.refine([findingIn(text, v, 'github-pat', ['checksum:invalid', 'strength:strong'], 'placeholder')], new Map([['seg', text]]));
+    expect(p?.class).toBe('placeholder');
+    expect(p?.signals.some((s) => s.startsWith('model:'))).toBe(false);
     expect(c.stats().skipped).toBe(before + 1);
   });
 

@@ -4,7 +4,7 @@
 // file changes the model's input contract: bump FEATURE_VERSION and retrain (`npm run train`).
 import type { Finding, ScanContext } from '../types.js';
 
-export const FEATURE_VERSION = 2;
+export const FEATURE_VERSION = 3;
 
 /** Bytes of the candidate value fed to the value branch (longer values are cut, length stays a feature). */
 export const VALUE_LEN = 64;
@@ -73,7 +73,7 @@ export interface EncodedCandidate {
 }
 
 /** What the encoder needs from a finding (a Finding satisfies it). */
-export type CandidateLike = Pick<Finding, 'value' | 'start' | 'end' | 'type' | 'signals' | 'class'>;
+export type CandidateLike = Pick<Finding, 'value' | 'start' | 'end' | 'type' | 'signals' | 'class'> & { detectors?: readonly string[] };
 
 const enc = new TextEncoder();
 
@@ -126,14 +126,22 @@ export function typeGroupOf(type: string): (typeof TYPE_GROUPS)[number] {
   return 'provider';
 }
 
+/** Detector strength by id (from the packs; see strength.ts). */
+export type StrengthLookup = (detectorId: string) => 'strong' | 'weak' | undefined;
+
 /**
  * True when the provider structure alone is enough (prefix/checksum): an explicit
- * 'strength:strong' or 'checksum:valid' signal, else a provider-specific type that the rules did
- * not mark 'strength:weak'. Fusion and the features use this one definition.
+ * 'strength:strong' / 'checksum:valid' signal; else the deciding detector's strength from its pack;
+ * else (no lookup) a provider-specific type. Fusion and the features use this one definition.
  */
-export function isStrong(type: string, signals: readonly string[]): boolean {
+export function isStrong(type: string, signals: readonly string[], detectors?: readonly string[], strengthOf?: StrengthLookup): boolean {
   if (signals.includes('strength:strong') || signals.includes('checksum:valid')) return true;
   if (signals.includes('strength:weak') || signals.includes('checksum:invalid')) return false;
+  const id = detectors?.[0];
+  if (id !== undefined && strengthOf !== undefined) {
+    const s = strengthOf(id);
+    if (s !== undefined) return s === 'strong';
+  }
   const g = typeGroupOf(type);
   return g === 'provider' || g === 'private-key';
 }
@@ -275,7 +283,7 @@ function signalFeatures(c: CandidateLike, feats: Float32Array): void {
  * Encode one candidate: value bytes, the context window around it (value replaced by MARK) and
  * the numeric features. `text` is the segment the finding's offsets point into.
  */
-export function encodeCandidate(c: CandidateLike, text: string, ctx?: ScanContext): EncodedCandidate {
+export function encodeCandidate(c: CandidateLike, text: string, ctx?: ScanContext, strengthOf?: StrengthLookup): EncodedCandidate {
   const value = new Int32Array(VALUE_LEN);
   const context = new Int32Array(CONTEXT_LEN);
   const feats = new Float32Array(NUM_FEATURES);
@@ -318,7 +326,7 @@ export function encodeCandidate(c: CandidateLike, text: string, ctx?: ScanContex
   feats[IDX.pathDoc] = PATH_DOC.test(path) ? 1 : 0;
   feats[IDX.kind0 + FILE_KINDS.indexOf(fileKindOf(ctx))] = 1;
   feats[IDX.type0 + TYPE_GROUPS.indexOf(typeGroupOf(c.type))] = 1;
-  feats[IDX.strong] = isStrong(c.type, c.signals) ? 1 : 0;
+  feats[IDX.strong] = isStrong(c.type, c.signals, c.detectors, strengthOf) ? 1 : 0;
   const before = start > 0 ? text.charCodeAt(start - 1) : 0;
   feats[IDX.quoted] = before === 34 || before === 39 || before === 96 ? 1 : 0;
   feats[IDX.assignment] = /[=:]\s*["'`]?\s*$|=>\s*["'`]?$/.test(sameLineLeft) ? 1 : 0;

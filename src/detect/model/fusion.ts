@@ -2,12 +2,12 @@
 // (prefix + checksum) stays on the rules' decision without the model; generic, password and
 // entropy-only candidates reach genuine only when the model agrees (p(genuine) ≥ threshold).
 import type { Finding, SecretClass } from '../types.js';
-import { isStrong } from './features.js';
+import { isStrong, type StrengthLookup } from './features.js';
 import { CLASSES, type Thresholds } from './session.js';
 
 /** Does this finding need the model's opinion to settle its class? */
-export function needsModel(f: Finding, t: Thresholds): boolean {
-  if (!isStrong(f.type, f.signals)) return true;
+export function needsModel(f: Finding, t: Thresholds, strengthOf?: StrengthLookup): boolean {
+  if (!isStrong(f.type, f.signals, f.detectors, strengthOf)) return true;
   // A strong genuine is re-checked only when demotion to placeholder is configured.
   return f.class === 'genuine' && thresholdsFor(f.pack, t).strongDemotePlaceholder !== null;
 }
@@ -34,11 +34,11 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
  * Combine one finding with its probabilities. Adds 'model:<class>' and, when the final class differs
  * from the rules' class, 'rules:<class>' (so disagreements stay visible downstream).
  */
-export function fuse(f: Finding, p: ArrayLike<number>, t: Thresholds): Finding {
+export function fuse(f: Finding, p: ArrayLike<number>, t: Thresholds, strengthOf?: StrengthLookup): Finding {
   const th = thresholdsFor(f.pack, t);
   const mc = modelClass(p, th.genuine);
   let cls: SecretClass;
-  if (isStrong(f.type, f.signals)) {
+  if (isStrong(f.type, f.signals, f.detectors, strengthOf)) {
     // Structure decides; the model may only demote to placeholder when configured and very sure.
     cls = f.class === 'genuine' && th.strongDemotePlaceholder !== null && (p[1] ?? 0) >= th.strongDemotePlaceholder ? 'placeholder' : f.class;
   } else {

@@ -7,9 +7,10 @@ import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/schema.js';
 import type { Classifier, Finding, ScanContext } from '../types.js';
 import { Batcher } from './batcher.js';
-import { encodeCandidate, type EncodedCandidate } from './features.js';
+import { encodeCandidate, type EncodedCandidate, type StrengthLookup } from './features.js';
 import { fallback, fuse, needsModel } from './fusion.js';
 import { DEFAULT_THRESHOLDS, loadOnnxSession, type ModelSession } from './session.js';
+import { strengthFromPacks } from './strength.js';
 
 export type ModelConfig = Config['model'];
 
@@ -22,6 +23,11 @@ export interface ClassifierOptions {
   loadSession?: (modelPath: string, metaPath: string, threads: number) => Promise<ModelSession>;
   /** Also score strong findings (class unchanged; adds 'model:<class>'), for `scan --disagreements`. */
   scoreAll?: boolean;
+  /**
+   * Detector strength by id. Default: read from the bundled filter-packs/ (pass strengthFromPacks(config.detect.packs)
+   * when other packs are configured).
+   */
+  strengthOf?: StrengthLookup;
   /** Consecutive timeouts/errors after which status() reports degraded (until a success). Default 3. */
   degradeAfter?: number;
 }
@@ -88,6 +94,7 @@ export async function createClassifier(config: ModelConfig, opts: ClassifierOpti
     return passthrough('degraded', `model unavailable: ${(err as Error).message}`);
   }
   const thresholds = session.meta.thresholds ?? DEFAULT_THRESHOLDS;
+  const strengthOf = opts.strengthOf ?? strengthFromPacks();
   const batcher = new Batcher(session, config.maxBatch);
   const stats = zeroStats();
   const degradeAfter = opts.degradeAfter ?? 3;
@@ -110,10 +117,10 @@ export async function createClassifier(config: ModelConfig, opts: ClassifierOpti
     const enc: EncodedCandidate[] = [];
     for (let i = 0; i < findings.length; i++) {
       const f = findings[i]!;
-      if (!opts.scoreAll && !needsModel(f, thresholds)) continue;
+      if (!opts.scoreAll && !needsModel(f, thresholds, strengthOf)) continue;
       const text = segments.get(f.path);
       try {
-        enc.push(encodeCandidate(f, text ?? f.value, ctx));
+        enc.push(encodeCandidate(f, text ?? f.value, ctx, strengthOf));
         idx.push(i);
       } catch {
         // Defensive: an unencodable finding keeps the rules' class and is not scored.
@@ -154,7 +161,7 @@ export async function createClassifier(config: ModelConfig, opts: ClassifierOpti
     stats.scored += idx.length;
     for (let k = 0; k < idx.length; k++) {
       const i = idx[k]!;
-      out[i] = fuse(findings[i]!, probs.subarray(k * 3, k * 3 + 3), thresholds);
+      out[i] = fuse(findings[i]!, probs.subarray(k * 3, k * 3 + 3), thresholds, strengthOf);
     }
     return out;
   }
@@ -174,3 +181,4 @@ export async function createClassifier(config: ModelConfig, opts: ClassifierOpti
 }
 
 export { writeDisagreements } from './disagreements.js';
+export { strengthFromPacks } from './strength.js';
