@@ -6,7 +6,7 @@
 //   node --import tsx bench/load/run.ts [--duration 60] [--connections 500] [--build]
 // --build runs `npm run build` first; without it a stale dist/ is only reported.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -55,6 +55,7 @@ const secrets = Array.from({ length: 400 }, (_, i) => plant(KINDS[i % KINDS.leng
 const dir = mkdtempSync(join(tmpdir(), 'lg-load-'));
 const dbFile = join(dir, 'audit.db');
 const cfgFile = join(dir, 'leakgate.yaml');
+const logFile = join(dir, 'leakgate.log');
 
 const upstream: ChildProcess = fork(fileURLToPath(new URL('upstream.ts', import.meta.url)), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 const upPort = await new Promise<number>((res) => {
@@ -85,6 +86,7 @@ const lgPort = await new Promise<number>((res, rej) => {
   const t = setTimeout(() => rej(new Error(`leakgate did not start: ${buf.slice(-400)}`)), 30_000);
   const onLog = (c: Buffer): void => {
     const s = c.toString('utf8');
+    appendFileSync(logFile, c);
     logBytes += c.length;
     for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) logLines++;
     // Chunks may split a line: scan with the previous chunk's tail.
@@ -110,6 +112,8 @@ const pool = new Pool(`http://127.0.0.1:${lgPort}`, { connections: CLIENTS, pipe
 
 const lat: number[] = [];
 const errors: string[] = [];
+/** Request ids of failed requests (to find what leakgate logged about them). */
+const failedIds: { id: string; err: string; ms: number }[] = [];
 let clientLeaks = 0;
 let sent = 0;
 const done = new Set<string>();
@@ -142,12 +146,16 @@ async function client(c: number): Promise<void> {
       const r = await pool.request({ path: '/openai/v1/chat/completions', method: 'POST', headers, body });
       const text = await r.body.text();
       lat.push(performance.now() - t0);
-      if (r.statusCode !== 200) errors.push(`status ${r.statusCode}`);
+      if (r.statusCode !== 200) {
+        errors.push(`status ${r.statusCode}`);
+        failedIds.push({ id, err: `status ${r.statusCode}`, ms: Math.round(performance.now() - t0) });
+      }
       else done.add(id);
       if (LEAK.test(clientText(text, stream))) clientLeaks++;
       if (stream && !text.includes('[DONE]')) errors.push('stream not complete');
     } catch (err) {
       errors.push((err as Error).message);
+      failedIds.push({ id, err: (err as Error).message, ms: Math.round(performance.now() - t0) });
     }
     if (withSecret) kinds.secret++;
     else kinds.clean++;
@@ -166,7 +174,7 @@ const elapsed = (performance.now() - started) / 1000;
 clearInterval(sampler);
 await pool.close();
 
-const upReport = await new Promise<{ requests: number; streamed: number; leaks: number; leakSamples: string[]; ids: string[] }>((res) => {
+const upReport = await new Promise<{ requests: number; streamed: number; leaks: number; leakSamples: { id: string; prefix: string }[]; ids: string[] }>((res) => {
   upstream.once('message', (m) => res(m as never));
   upstream.send({ type: 'report' });
 });
@@ -179,10 +187,16 @@ const verify = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--db', dbFi
 const db = new Database(dbFile, { readonly: true });
 const rowsByDir = { request: new Set<string>(), response: new Set<string>() };
 let rowCount = 0;
+const leakIds = new Set(upReport.leakSamples.map((l) => l.id));
+const leakRows: unknown[] = [];
 for (const r of db.prepare('SELECT body FROM rows WHERE seq > 0').iterate() as Iterable<{ body: string }>) {
-  const b = JSON.parse(r.body) as { request_id: string; direction: 'request' | 'response' };
+  const b = JSON.parse(r.body) as { request_id: string; direction: 'request' | 'response'; action: string; findings: { type: string; class: string; signals: string[]; action: string }[] };
   rowsByDir[b.direction]?.add(b.request_id);
   rowCount++;
+  // For a request whose body reached the provider with a planted key: what the gateway decided, and why.
+  if (b.direction === 'request' && leakIds.has(b.request_id) && leakRows.length < 10) {
+    leakRows.push({ id: b.request_id, action: b.action, findings: b.findings.map((f) => ({ type: f.type, class: f.class, action: f.action, signals: f.signals })) });
+  }
 }
 db.close();
 const missingRequestRows = [...done].filter((id) => !rowsByDir.request.has(id)).length;
@@ -207,13 +221,23 @@ const result = {
   requests: { sent: lat.length + errors.filter((e) => !e.startsWith('status')).length, completed200: done.size, rps: Math.round(lat.length / elapsed), ...kinds },
   errors: errors.length,
   errorKinds,
-  leaks: { provider: upReport.leaks, client: clientLeaks, log: logLeaks },
+  leaks: { provider: upReport.leaks, client: clientLeaks, log: logLeaks, providerSamples: upReport.leakSamples.slice(0, 10), providerLeakRows: leakRows },
   latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) },
   rssMb: { first10s: first10, last10s: last10, growthPct: Math.round(((last10 - first10) / first10) * 1000) / 10, peak: Math.max(...rss.map((x) => x.mb)), samples: rss.map((x) => Math.round(x.mb)) },
   audit: { verifyExit: verify.status, rows: rowCount, requestRows: rowsByDir.request.size, responseRows: rowsByDir.response.size, missingRequestRows, missingResponseRows, upstreamRequestsWithoutRow: unrecordedUpstream },
   provider: { requests: upReport.requests, streamed: upReport.streamed },
   leakgate: { exitCode, logLines, logMb: Math.round(logBytes / 2 ** 20) },
 };
+// What leakgate itself logged about the failed requests (status, its own latency), and whether the
+// provider and the audit log saw them: tells a client-side queue from a stall inside the gateway.
+const logText = readFileSync(logFile, 'utf8');
+const upIds = new Set(upReport.ids);
+const failureSamples = failedIds.slice(0, 8).map((f) => {
+  const line = logText.split('\n').find((l) => l.includes(`"reqId":"${f.id}"`) && l.includes('"msg":"request"'));
+  const j = line ? (JSON.parse(line) as { status?: number; ms?: number; aborted?: boolean }) : null;
+  return { ...f, gateway: j ? { status: j.status, ms: j.ms, aborted: j.aborted ?? false } : null, provider: upIds.has(f.id), requestRow: rowsByDir.request.has(f.id) };
+});
+Object.assign(result, { failureSamples });
 rmSync(dir, { recursive: true, force: true });
 
 const rows: [string, string | number][] = [

@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 // Any planted format (see run.ts), anywhere in a request body, is a leak.
 const LEAK = /AKIA[A-Z2-7]{16}|ghp_[A-Za-z0-9]{36}|sk_live_[A-Za-z0-9]{24}|xoxb-\d{10,13}-\d{10,13}-[A-Za-z0-9]{24}/;
 let secrets: string[] = [];
-const stats = { requests: 0, streamed: 0, leaks: 0, leakSamples: [] as string[], ids: new Set<string>() };
+const stats = { requests: 0, streamed: 0, leaks: 0, leakSamples: [] as { id: string; prefix: string }[], ids: new Set<string>() };
 
 const chunk = (content: string | null, finish: string | null = null): string =>
   `data: ${JSON.stringify({ id: 'chatcmpl-load', object: 'chat.completion.chunk', created: 1_700_000_000, model: 'load', choices: [{ index: 0, delta: content === null ? {} : { content }, logprobs: null, finish_reason: finish }] })}\n\n`;
@@ -33,7 +33,7 @@ const server = createServer((req, res) => {
     const leak = LEAK.exec(body);
     if (leak) {
       stats.leaks++;
-      if (stats.leakSamples.length < 5) stats.leakSamples.push(leak[0].slice(0, 6));
+      if (stats.leakSamples.length < 20) stats.leakSamples.push({ id: String(req.headers['x-request-id']), prefix: leak[0].slice(0, 5) });
     }
     const ri = req.headers['x-bench-reply-secret'];
     const extra = typeof ri === 'string' ? ` and here is ${secrets[Number(ri) % secrets.length]} for you` : '';

@@ -53,6 +53,32 @@ describe('model stage faults', () => {
     }
   });
 
+  it('with the model timing out (as under heavy load), planted keys of every format are still redacted', async () => {
+    const stalled = async (m: string, meta: string, t: number): Promise<ModelSession> => {
+      const real = await loadOnnxSession(m, meta, t);
+      let calls = 0;
+      return { meta: real.meta, run: (b) => (calls++ === 0 ? real.run(b) : new Promise<Float32Array>(() => undefined)), close: () => real.close() };
+    };
+    const c = await startComposed({ upstream: provider.url, loadSession: stalled, config: { model: { deadlineMs: 5 } } });
+    try {
+      const prose = 'Please review this function and explain what the loop does when the input list is empty. '.repeat(6);
+      const missed: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const p = plant((['aws', 'github', 'stripe', 'slack'] as const)[i % 4]);
+        provider.requests.length = 0;
+        const r = await post(`${c.url}${CHAT}`, chat(`${prose}\nconfig: TOKEN=${p.value}\nthanks`), { 'x-request-id': `model-timeout-${i}` });
+        expect(r.status).toBe(200);
+        if (leaked(provider.requests[0]?.raw ?? '', [p]).length > 0) {
+          const row = c.rows().find((x) => requestIdOf(x) === `model-timeout-${i}`);
+          missed.push(`${p.kind}: ${JSON.stringify(row?.body.findings)}`);
+        }
+      }
+      expect(missed).toEqual([]);
+    } finally {
+      await c.close();
+    }
+  }, 20_000);
+
   it('a dying model session (every run rejects): rules decide, findings carry model:error; strong keys still redacted', async () => {
     const dying = async (m: string, meta: string, t: number): Promise<ModelSession> => {
       const real = await loadOnnxSession(m, meta, t);
