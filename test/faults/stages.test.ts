@@ -64,7 +64,7 @@ describe('model stage faults', () => {
       const prose = 'Please review this function and explain what the loop does when the input list is empty. '.repeat(6);
       const missed: string[] = [];
       for (let i = 0; i < 40; i++) {
-        const p = plant((['aws', 'github', 'stripe', 'slack'] as const)[i % 4]);
+        const p = plant((['aws', 'github', 'stripe', 'slack'] as const)[i % 4] ?? 'aws');
         provider.requests.length = 0;
         const r = await post(`${c.url}${CHAT}`, chat(`${prose}\nconfig: TOKEN=${p.value}\nthanks`), { 'x-request-id': `model-timeout-${i}` });
         expect(r.status).toBe(200);
