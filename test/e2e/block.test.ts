@@ -180,7 +180,7 @@ describe('mid-stream block: the stream ends with the provider error event and th
 
   // KNOWN GAP: a stream stopped by StreamGuard.push() says "a secret was found in the response (channel
   // choices[0].content)" — it cannot name the detector type, because StreamPush (src/policy/types.ts) carries
-  // only { text, action } and src/proxy/sse-response.ts:96/131 builds the reason from the channel. Needs an
+  // only { text, action } and src/proxy/sse-response.ts (StreamStopped in SseRewriter.event / #flushChannel) builds the reason from the channel. Needs an
   // additive `types?: string[]` on StreamPush, filled by src/policy/stream-guard.ts. (Whole-event blocks via
   // inspectWhole already name the types.) Drop `.fails` once the message names it.
   it.fails('the mid-stream error message names the detector type (never the value)', async () => {

@@ -81,7 +81,7 @@ function mask(text: string, secret: string): string {
 //     servers' last delta with finish_reason), the channel is flushed FIRST: the held-back start of a
 //     secret is released unscanned as a completed text, then the rest arrives as new text, so the
 //     client gets the WHOLE secret. Fix: push the event's own segments first, then flush (providers/README.md).
-//  B. src/detect/holdback.ts:53 (`if (/-{1,4}$/.test(text)) return <dash count>`): a text ending in a
+//  B. src/detect/holdback.ts (the trailing-dash rule `if (/-{1,4}$/.test(text)) return <dash count>`): a text ending in a
 //     hyphen holds only the dashes, so a Slack `xoxb-<digits>-<digits>-…` token cut right after a hyphen
 //     releases `xoxb` and the digit groups before its marker. The dash rule should add to, not replace,
 //     the run before the dashes.
