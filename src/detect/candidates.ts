@@ -2,7 +2,8 @@
 // that can match; only those run. Entropy settings add unknown-format candidates.
 import type { CompiledDetector, CompiledEntropy, CompiledPack } from './packs/load.js';
 import { compileKeywordScanner, type KeywordScanner } from './prefilter.js';
-import { compileInternal, type CompiledPattern, type EncodedText } from './regex.js';
+import type { EncodedText } from './regex.js';
+import { CHARSET_TABLES, findRuns, type Run } from './runs.js';
 import { shannonEntropy, shapeOf } from './entropy.js';
 import type { CandidateKind } from './context/classify.js';
 
@@ -23,11 +24,11 @@ export interface CandidateFinder {
   readonly keywords: readonly string[];
 }
 
-const CHARSET_PATTERNS: Record<CompiledEntropy['charset'], string> = {
-  base64: '[A-Za-z0-9+/_-]{8,}={0,2}',
-  hex: '[0-9a-fA-F]{8,}',
-  alnum: '[A-Za-z0-9]{8,}',
-};
+/** Maximal runs of `member` inside `run` (at least minLen long). */
+function subRuns(text: string, run: Run, member: Uint8Array, minLen: number): Run[] {
+  if (run.end - run.start < minLen) return [];
+  return findRuns(text.slice(run.start, run.end), member, minLen, 1 << 20).map((r) => ({ start: r.start + run.start, end: r.end + run.start }));
+}
 
 export function createCandidateFinder(packs: readonly CompiledPack[]): CandidateFinder {
   const detectors = packs.flatMap((p) => p.detectors);
@@ -53,35 +54,30 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
   // is present; the rest run only on a few lines around each keyword occurrence.
   const wide = detectors.map((d) => /\[\\s\\S\]|\\s[*+]|\\s\{\d+,\d{3,}\}|\{\d+,\}/.test(d.pattern.source));
   const entropyRules = packs.flatMap((p) => p.entropy);
-  const charsetPatterns = new Map<string, CompiledPattern>();
-  for (const r of entropyRules) {
-    if (charsetPatterns.has(r.charset)) continue;
-    const min = Math.min(...entropyRules.filter((x) => x.charset === r.charset).map((x) => x.minLength));
-    charsetPatterns.set(r.charset, compileInternal(CHARSET_PATTERNS[r.charset].replace('{8,}', `{${Math.max(8, Math.min(min, 1000))},}`)));
-  }
+  const minEntropyLen = Math.min(1 << 20, ...entropyRules.map((r) => r.minLength));
 
   return {
     keywords,
     find(enc, only) {
       const out: Candidate[] = [];
-      const text = enc.text;
-      const tlen = text.length;
-      // UTF-16 windows per detector, from keyword hits: the line before to two lines after.
+      const buf = enc.buf;
+      const blen = buf.length;
+      // Byte windows per detector, from keyword hits: the line before to two lines after.
       const windows = new Map<number, [number, number][]>();
-      for (const di of always) windows.set(di, [[0, tlen]]);
+      for (const di of always) windows.set(di, [[0, blen]]);
       let curLine = -1;
       let ws = 0;
       let we = 0;
-      scanner.scan(text, (start, _end, ki) => {
+      scanner.scan(buf, (start, _end, ki) => {
         const dets = byKeyword[ki];
         if (!dets || dets.length === 0) return;
         if (start >= curLine) {
-          const ls = text.lastIndexOf('\n', start - 1);
-          ws = ls <= 0 ? 0 : text.lastIndexOf('\n', ls - 1) + 1;
-          let e = text.indexOf('\n', start);
-          curLine = e === -1 ? tlen : e;
-          for (let k = 0; k < 2 && e !== -1; k++) e = text.indexOf('\n', e + 1);
-          we = e === -1 ? tlen : e;
+          const ls = start > 0 ? buf.lastIndexOf(10, start - 1) : -1;
+          ws = ls <= 0 ? 0 : buf.lastIndexOf(10, ls - 1) + 1;
+          let e = buf.indexOf(10, start);
+          curLine = e === -1 ? blen : e;
+          for (let k = 0; k < 2 && e !== -1; k++) e = buf.indexOf(10, e + 1);
+          we = e === -1 ? blen : e;
         }
         for (const di of dets) {
           let list = windows.get(di);
@@ -90,7 +86,7 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
             windows.set(di, list);
           }
           if (wide[di]) {
-            if (list.length === 0) list.push([0, tlen]);
+            if (list.length === 0) list.push([0, blen]);
             continue;
           }
           const last = list[list.length - 1];
@@ -102,28 +98,33 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
       for (const [di, list] of [...windows.entries()].sort((a, b) => a[0] - b[0])) {
         const d = detectors[di];
         if (!d || (only && !only.has(d.pack))) continue;
-        const spans = list.length > 48 ? [[0, tlen] as [number, number]] : list;
+        const spans = list.length > 48 ? [[0, blen] as [number, number]] : list;
         for (const [a, b] of spans) {
-          for (const m of d.pattern.matchWindow(enc, enc.toByte(a), enc.toByte(b))) {
+          for (const m of d.pattern.matchWindow(enc, a, b)) {
             const head = enc.text.slice(m.secretStart, m.secretStart + 24).toLowerCase();
             const prefix = d.spec.keywords.find((k) => head.startsWith(k)) ?? '';
             out.push({ start: m.secretStart, end: m.secretEnd, kind: d.generic ? 'generic' : 'provider', detector: d, entropyRule: null, prefix });
           }
         }
       }
-      for (const r of entropyRules) {
-        if (only && !only.has(r.pack)) continue;
-        const pat = charsetPatterns.get(r.charset);
-        if (!pat) continue;
-        for (const m of pat.matchAll(enc)) {
-          const len = m.end - m.start;
-          if (len < r.minLength || len > r.maxLength) continue;
-          const v = enc.text.slice(m.start, m.end);
-          const sh = shapeOf(v);
-          // Random tokens mix character classes; identifiers and words do not.
-          if (r.charset !== 'hex' && (sh.digit === 0 || sh.lower + sh.upper === 0)) continue;
-          if (shannonEntropy(v) < r.threshold) continue;
-          out.push({ start: m.start, end: m.end, kind: 'entropy', detector: null, entropyRule: r, prefix: '' });
+      if (entropyRules.length > 0) {
+        const text = enc.text;
+        // One pass for the widest charset; hex/alnum runs are sub-runs of base64 runs.
+        for (const run of findRuns(text, CHARSET_TABLES.base64, minEntropyLen, 1 << 20, true)) {
+          for (const r of entropyRules) {
+            if (only && !only.has(r.pack)) continue;
+            const subs = r.charset === 'base64' ? [run] : subRuns(text, run, CHARSET_TABLES[r.charset], r.minLength);
+            for (const m of subs) {
+              const len = m.end - m.start;
+              if (len < r.minLength || len > r.maxLength) continue;
+              const v = text.slice(m.start, m.end);
+              const sh = shapeOf(v);
+              // Random tokens mix character classes; identifiers and words do not.
+              if (r.charset !== 'hex' && (sh.digit === 0 || sh.lower + sh.upper === 0)) continue;
+              if (shannonEntropy(v) < r.threshold) continue;
+              out.push({ start: m.start, end: m.end, kind: 'entropy', detector: null, entropyRule: r, prefix: '' });
+            }
+          }
         }
       }
       return out;

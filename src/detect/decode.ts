@@ -1,7 +1,8 @@
 // Nested encodings in text: base64 blobs, URL-encoding (%xx) and \uXXXX / \xXX escapes. Only runs
 // that look encoded are decoded, each decoded layer is scanned by the same rules, and findings in
 // it map back to the span of the encoded run in the original text. Bounded by depth and size.
-import { compileInternal, type EncodedText } from './regex.js';
+import type { EncodedText } from './regex.js';
+import { CHARSET_TABLES, findRuns, type Run } from './runs.js';
 
 export type Encoding = 'base64' | 'url' | 'escape';
 
@@ -12,9 +13,32 @@ export interface EncodedRun {
   decoded: string;
 }
 
-const B64_RUN = compileInternal('[A-Za-z0-9+/_-]{24,}={0,2}');
-const URL_RUN = compileInternal('[^\\s"\'<>`]*%[0-9A-Fa-f]{2}[^\\s"\'<>`]*');
-const ESC_RUN = compileInternal('[^\\s"\'`]*\\\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})[^\\s"\'`]*');
+/** Characters that can sit in a URL-encoded or escaped run (no whitespace, quotes or code punctuation). */
+const RUN_CHARS = (() => {
+  const t = new Uint8Array(128);
+  for (let c = 33; c < 127; c++) t[c] = 1;
+  for (const ch of '"\'`<>(){};,') t[ch.charCodeAt(0)] = 0;
+  return t;
+})();
+
+/** Runs containing `marker` (found with indexOf), expanded to RUN_CHARS boundaries, ≤ 1024 chars. */
+function runsAround(text: string, marker: string, test: (run: string) => boolean): Run[] {
+  const out: Run[] = [];
+  let i = text.indexOf(marker);
+  let lastEnd = -1;
+  while (i !== -1 && out.length < MAX_RUNS) {
+    if (i >= lastEnd) {
+      let s = i;
+      let e = i + 1;
+      while (s > 0 && i - s < 512 && (RUN_CHARS[text.charCodeAt(s - 1)] ?? 0) === 1) s--;
+      while (e < text.length && e - i < 512 && (RUN_CHARS[text.charCodeAt(e)] ?? 0) === 1) e++;
+      if (test(text.slice(s, e))) out.push({ start: s, end: e });
+      lastEnd = e;
+    }
+    i = text.indexOf(marker, Math.max(i + 1, lastEnd));
+  }
+  return out;
+}
 
 const MAX_RUNS = 64;
 const MAX_RUN_CHARS = 64 * 1024;
@@ -67,8 +91,8 @@ export function findEncodedRuns(enc: EncodedText): EncodedRun[] {
       if (decoded !== undefined) out.push({ start: m.start, end: m.end, encoding, decoded });
     }
   };
-  add('base64', decodeBase64, B64_RUN.matchAll(enc, MAX_RUNS * 4));
-  if (text.includes('%')) add('url', decodeUrl, URL_RUN.matchAll(enc, MAX_RUNS));
-  if (text.includes('\\')) add('escape', decodeEscapes, ESC_RUN.matchAll(enc, MAX_RUNS));
+  add('base64', decodeBase64, findRuns(text, CHARSET_TABLES.base64, 24, MAX_RUN_CHARS, true).slice(0, MAX_RUNS * 4));
+  add('url', decodeUrl, runsAround(text, '%', (r) => /%[0-9A-Fa-f]{2}/.test(r)));
+  add('escape', decodeEscapes, runsAround(text, '\\', (r) => /\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(r)));
   return out;
 }

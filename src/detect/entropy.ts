@@ -4,18 +4,36 @@
 export function shannonEntropy(s: string): number {
   const n = s.length;
   if (n === 0) return 0;
-  const counts = new Map<number, number>();
+  // ASCII counts in a reused typed array; anything else in a Map (rare in candidates).
+  const counts = ASCII_COUNTS;
+  const touched: number[] = [];
+  let other: Map<number, number> | undefined;
   for (let i = 0; i < n; i++) {
     const c = s.charCodeAt(i);
-    counts.set(c, (counts.get(c) ?? 0) + 1);
+    if (c < 128) {
+      if (counts[c] === 0) touched.push(c);
+      counts[c] = (counts[c] ?? 0) + 1;
+    } else {
+      other ??= new Map();
+      other.set(c, (other.get(c) ?? 0) + 1);
+    }
   }
   let h = 0;
-  for (const k of counts.values()) {
-    const p = k / n;
+  for (const c of touched) {
+    const p = (counts[c] ?? 0) / n;
     h -= p * Math.log2(p);
+    counts[c] = 0;
+  }
+  if (other) {
+    for (const k of other.values()) {
+      const p = k / n;
+      h -= p * Math.log2(p);
+    }
   }
   return h;
 }
+
+const ASCII_COUNTS = new Int32Array(128);
 
 /** Character-class makeup, used by the context rules. */
 export interface Shape {
@@ -31,17 +49,33 @@ export function shapeOf(s: string): Shape {
   let upper = 0;
   let digit = 0;
   let other = 0;
-  const seen = new Set<number>();
+  let distinct = 0;
+  const seen = SEEN;
+  seen.fill(0);
+  let extra: Set<number> | undefined;
   for (let i = 0; i < s.length; i++) {
     const c = s.charCodeAt(i);
-    seen.add(c);
+    if (c < 128) {
+      if (seen[c] === 0) {
+        seen[c] = 1;
+        distinct++;
+      }
+    } else {
+      extra ??= new Set();
+      if (!extra.has(c)) {
+        extra.add(c);
+        distinct++;
+      }
+    }
     if (c >= 97 && c <= 122) lower++;
     else if (c >= 65 && c <= 90) upper++;
     else if (c >= 48 && c <= 57) digit++;
     else other++;
   }
-  return { lower, upper, digit, other, distinct: seen.size };
+  return { lower, upper, digit, other, distinct };
 }
+
+const SEEN = new Uint8Array(128);
 
 /**
  * Entropy a random string of length n over an alphabet of size k would be expected to reach,

@@ -1,5 +1,5 @@
 // Keyword prefilter: an Aho-Corasick automaton over the detectors' literal keywords, built once.
-// One pass over the segment (ASCII case-folded inline, no copy) yields every keyword occurrence;
+// One pass over the segment's UTF-8 bytes (ASCII case-folded inline, no copy) yields every keyword occurrence;
 // the engine then runs only the detectors whose keywords occur, and only near them. A JS DFA is
 // used rather than a regex alternation because a segment may hold tens of thousands of hits, and
 // each regex exec crosses into native code.
@@ -12,21 +12,23 @@ export interface KeywordHit {
 }
 
 export interface KeywordScanner {
-  scan(text: string, onHit: (start: number, end: number, keyword: number) => void): void;
+  /** Calls onHit with UTF-8 byte offsets of each keyword occurrence in `buf`. */
+  scan(buf: Uint8Array, onHit: (start: number, end: number, keyword: number) => void): void;
 }
 
-const ASCII = 128;
+const ASCII = 256;
 
 export function compileKeywordScanner(keywords: readonly string[]): KeywordScanner {
   // Trie with goto maps, then BFS for failure links and merged outputs, then a dense ASCII table.
   const gotoMaps: Map<number, number>[] = [new Map()];
   const out: number[][] = [[]];
   const depth: number[] = [0];
+  const lengths = keywords.map((k) => Buffer.byteLength(k.toLowerCase()));
   keywords.forEach((kw, ki) => {
     let s = 0;
-    for (const ch of kw.toLowerCase()) {
+    for (const ch of [Buffer.from(kw.toLowerCase())]) {
       for (let u = 0; u < ch.length; u++) {
-        const c = ch.charCodeAt(u);
+        const c = ch[u] as number;
         let nx = gotoMaps[s]?.get(c);
         if (nx === undefined) {
           nx = gotoMaps.length;
@@ -72,30 +74,17 @@ export function compileKeywordScanner(keywords: readonly string[]): KeywordScann
   }
   const hasOut = new Uint8Array(n);
   for (let s = 0; s < n; s++) hasOut[s] = (out[s]?.length ?? 0) > 0 ? 1 : 0;
-  const nonAscii = (s: number, c: number): number => {
-    let st = s;
-    for (;;) {
-      const g = gotoMaps[st]?.get(c);
-      if (g !== undefined) return g;
-      if (st === 0) return 0;
-      st = fail[st] ?? 0;
-    }
-  };
   return {
-    scan(text, onHit) {
+    scan(buf, onHit) {
       let s = 0;
-      const len = text.length;
+      const len = buf.length;
       for (let i = 0; i < len; i++) {
-        let c = text.charCodeAt(i);
-        if (c < ASCII) {
-          if (c >= 65 && c <= 90) c += 32;
-          s = delta[s * ASCII + c] as number;
-        } else s = nonAscii(s, c);
+        let c = buf[i] as number;
+        if (c >= 65 && c <= 90) c += 32;
+        s = delta[s * ASCII + c] as number;
         if (hasOut[s] === 1) {
-          const d = depth[s] ?? 0;
           for (const k of out[s] as number[]) {
-            const kl = keywords[k]?.length ?? d;
-            onHit(i + 1 - kl, i + 1, k);
+            onHit(i + 1 - (lengths[k] ?? 0), i + 1, k);
           }
         }
       }

@@ -65,7 +65,8 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     // `name = value` / `"name": "value"` with a secret-like name directly before the value.
     if (/(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}["'`]?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?$/i.test(before.slice(-64)) || /bearer\s+$/i.test(before.slice(-16)))
       signals.push('assigned-to-keyword');
-    signals.push(...commentSignals(text.slice(ls, c.start)));
+    // Bounded look-behind: minified code has megabyte-long lines.
+    signals.push(...commentSignals(c.start - ls > 400 ? text.slice(c.start - 400, c.start) : text.slice(ls, c.start), c.start - ls > 400));
     signals.push(...nearbySignals(around.replace(value, '')));
     if (keyBlock) signals.push(...keyBlockSignals(value));
     else {

@@ -99,3 +99,24 @@ describe('detect engine', () => {
     expect(() => compilePackText('pack: T!\ndescription: t\n', 'x.yaml')).toThrow(/x\.yaml: pack: /);
   });
 });
+
+describe('context rules on hostile values', () => {
+  it('stay linear on long repetitive inputs (no catastrophic backtracking)', async () => {
+    const { placeholderSignals } = await import('../../src/detect/context/placeholder.js');
+    const { benignSignals } = await import('../../src/detect/context/benign.js');
+    const { keyBlockSignals } = await import('../../src/detect/context/pem.js');
+    const shapes = ['0', 'a', 'a_', 'a.', 'A1', 'x-', '1.', '$a', '%2F', 'your_', '<a', '{{a'];
+    for (const unit of shapes) {
+      for (const tail of ['', '!', '==', '/']) {
+        const v = unit.repeat(3000) + tail;
+        const t0 = performance.now();
+        placeholderSignals({ value: v, body: v });
+        benignSignals({ value: v, before: 'key = ' });
+        keyBlockSignals(`-----BEGIN PRIVATE KEY-----\n${v}\n-----END PRIVATE KEY-----`);
+        expect(performance.now() - t0, `${unit}×3000${tail}`).toBeLessThan(200);
+      }
+    }
+    const scan = engine.scanRules([{ path: 'p', text: `password = "${'0'.repeat(5000)}/${'0'.repeat(5000)}=="` }]);
+    expect(Array.isArray(scan)).toBe(true);
+  });
+});

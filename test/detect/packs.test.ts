@@ -3,13 +3,23 @@
 // Each pack runs in its own engine so one pack's detectors cannot mask another's.
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/detect/engine.js';
-import { DEFAULT_PACK_DIR, listPackFiles, loadPackFile, type CompiledPack } from '../../src/detect/packs/load.js';
+import { DEFAULT_PACK_DIR, listPackFiles, loadPackFile, loadPacks, type CompiledPack } from '../../src/detect/packs/load.js';
 
 const files = listPackFiles([DEFAULT_PACK_DIR]);
 
 describe('filter packs', () => {
   it('has packs to test', () => {
     expect(files.length).toBeGreaterThan(0);
+  });
+
+  it('loads together: pack names and detector ids unique across files', () => {
+    let msg = '';
+    try {
+      loadPacks([DEFAULT_PACK_DIR]);
+    } catch (err) {
+      msg = (err as Error).message;
+    }
+    expect(msg).toBe('');
   });
 
   for (const file of files) {

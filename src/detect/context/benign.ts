@@ -10,7 +10,9 @@ const PUBLISHABLE = /^pk_(?:live|test)_|^pub_|^publishable[-_]/i;
 const FILE_PATH = /^(?:\.{0,2}\/|~\/|[A-Za-z]:\\)[\w./\\-]+$|^[\w.-]+\.(?:pem|key|crt|cer|p12|pfx|json|ya?ml|txt|env|ini|conf|cfg|jks|keystore|der|pub|js|ts|py|go|rb|java|so|dll)$/i;
 const URL_NO_CRED = /^[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+(?::\d+)?(?:[/?#]\S*)?$/i;
 const EMAIL = /^[\w.+-]+@[\w-]+\.[\w.-]+$/;
-const VERSION = /^(?:[~^<>=]{0,2}v?\d+(?:\.(?:\d+|x|\*)){0,3}(?:[-+][\w.]+)?(?:\s*(?:\|\||-)\s*)?)+$/;
+// Versions and semver ranges (^7.1.2, >=1.0 <2, 1.x || 2.x). Separators are mandatory between the
+// repeated parts so the pattern cannot backtrack exponentially on long digit runs.
+const VERSION = /^[~^<>=]{0,2}v?\d+(?:\.(?:\d+|x|\*)){0,3}(?:-[\w.]+)?(?:\s+(?:\|\|\s+|-\s+)?[~^<>=]{0,2}v?\d+(?:\.(?:\d+|x|\*)){0,3})*$/;
 const NUMERIC = /^[\d.,:+-]+$/;
 /** Code: calls, member access, env lookups, interpolation of other variables. */
 const CODE_EXPR =

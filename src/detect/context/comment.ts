@@ -3,8 +3,9 @@
 
 const LINE_COMMENT = /^\s*(?:\/\/|#(?!!)|--\s|;|%|\*\s|\/\*|<!--|REM\s|')/;
 
-export function commentSignals(lineBefore: string): string[] {
-  if (LINE_COMMENT.test(lineBefore)) return ['in-comment'];
+/** `truncated`: lineBefore is only the tail of a long line (its start is not the line start). */
+export function commentSignals(lineBefore: string, truncated = false): string[] {
+  if (!truncated && LINE_COMMENT.test(lineBefore)) return ['in-comment'];
   // Trailing comment after code: `x = 1  # token: abc`, `foo(); // key=…`
   if (/\s(?:\/\/|#)\s/.test(lineBefore)) return ['in-comment'];
   return [];
