@@ -211,6 +211,7 @@ const window = (from: number, to: number): number => {
 };
 const first10 = window(0, 10);
 const last10 = window(elapsed - 10, elapsed);
+const steady = window(20, 30);
 const errorKinds: Record<string, number> = {};
 for (const e of errors) errorKinds[e] = (errorKinds[e] ?? 0) + 1;
 
@@ -223,7 +224,13 @@ const result = {
   errorKinds,
   leaks: { provider: upReport.leaks, client: clientLeaks, log: logLeaks, providerSamples: upReport.leakSamples.slice(0, 10), providerLeakRows: leakRows },
   latencyMs: { p50: pct(50), p90: pct(90), p99: pct(99), max: pct(100) },
-  rssMb: { first10s: first10, last10s: last10, growthPct: Math.round(((last10 - first10) / first10) * 1000) / 10, peak: Math.max(...rss.map((x) => x.mb)), samples: rss.map((x) => Math.round(x.mb)) },
+  rssMb: {
+    first10s: first10,
+    last10s: last10,
+    growthPct: Math.round(((last10 - first10) / first10) * 1000) / 10,
+    // The first 10 s include warm-up (500 sockets, JIT, heap sizing): also compare a window after it.
+    after20to30s: steady,
+    steadyGrowthPct: Math.round(((last10 - steady) / steady) * 1000) / 10, peak: Math.max(...rss.map((x) => x.mb)), samples: rss.map((x) => Math.round(x.mb)) },
   audit: { verifyExit: verify.status, rows: rowCount, requestRows: rowsByDir.request.size, responseRows: rowsByDir.response.size, missingRequestRows, missingResponseRows, upstreamRequestsWithoutRow: unrecordedUpstream },
   provider: { requests: upReport.requests, streamed: upReport.streamed },
   leakgate: { exitCode, logLines, logMb: Math.round(logBytes / 2 ** 20) },
@@ -247,6 +254,7 @@ const rows: [string, string | number][] = [
   ['leaks provider/client/log', `${result.leaks.provider}/${result.leaks.client}/${result.leaks.log}`],
   ['p50 / p99 ms', `${result.latencyMs.p50} / ${result.latencyMs.p99}`],
   ['RSS first 10 s / last 10 s MB', `${first10} / ${last10} (${result.rssMb.growthPct}%)`],
+  ['RSS 20-30 s / last 10 s MB', `${steady} / ${last10} (${result.rssMb.steadyGrowthPct}%)`],
   ['audit verify exit', String(verify.status)],
   ['rows: missing request/response', `${missingRequestRows}/${missingResponseRows}`],
 ];

@@ -58,10 +58,15 @@ const families: Record<string, (size: number) => string> = {
   'hex run': (n) => fill('0123456789abcdef', n),
 };
 
-function time(fn: () => void): number {
-  const t0 = performance.now();
-  fn();
-  return performance.now() - t0;
+function time(fn: () => void, runs = 1): number {
+  // Best of `runs`: the machine is shared, so the minimum is the least noisy estimate.
+  let best = Infinity;
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    fn();
+    best = Math.min(best, performance.now() - t0);
+  }
+  return best;
 }
 
 interface Row {
@@ -78,8 +83,8 @@ for (const [family, make] of Object.entries(families)) {
   const little = make(small);
   // Warm-up on the small input, then the small and the large input once each.
   engine.scanRules([{ path: 'x', text: little }]);
-  const tSmall = time(() => engine.scanRules([{ path: 'x', text: little }]));
-  const tBig = time(() => engine.scanRules([{ path: 'x', text: big }]));
+  const tSmall = time(() => engine.scanRules([{ path: 'x', text: little }]), 3);
+  const tBig = time(() => engine.scanRules([{ path: 'x', text: big }]), 2);
   const tHold = time(() => engine.holdback(big));
   const mb = Buffer.byteLength(big) / (1024 * 1024);
   rows.push({
@@ -91,11 +96,17 @@ for (const [family, make] of Object.entries(families)) {
   });
 }
 
-// Every pack regex alone (RE2) on the near-miss family: the slowest detector is the one to watch.
-const regexInput = encodeText(fill(nearMissUnit, SIZE));
-const perDetector = detectors
-  .map((d) => ({ id: d.id, ms: time(() => d.pattern.matchAll(regexInput, 100_000)) }))
-  .sort((a, b) => b.ms - a.ms);
+// Every pack regex alone (RE2) on each hostile family: the slowest detector per family is the one to watch.
+const perDetectorWorst = new Map<string, { ms: number; family: string }>();
+for (const [family, make] of Object.entries(families)) {
+  const enc = encodeText(make(SIZE));
+  for (const d of detectors) {
+    const ms = time(() => d.pattern.matchAll(enc, 100_000));
+    const cur = perDetectorWorst.get(d.id);
+    if (!cur || ms > cur.ms) perDetectorWorst.set(d.id, { ms, family });
+  }
+}
+const perDetector = [...perDetectorWorst].map(([id, v]) => ({ id, ms: v.ms, family: v.family })).sort((a, b) => b.ms - a.ms);
 const regexTotalMs = perDetector.reduce((a, d) => a + d.ms, 0);
 
 const baseline = rows[0] as Row;
@@ -108,7 +119,11 @@ const summary = {
   baseline: { family: baseline.family, mbPerS: baseline.mbPerS },
   worst: { family: worst.family, mbPerS: worst.mbPerS, msPerMb: worst.msPerMb, vsBaseline: Math.round((worst.msPerMb / baseline.msPerMb) * 100) / 100 },
   maxScaleRatio4x: maxScale,
-  regexOnly: { detectors: detectors.length, totalMsPerMb: Math.round(regexTotalMs / MB), slowest: perDetector.slice(0, 5).map((d) => ({ id: d.id, msPerMb: Math.round((d.ms / MB) * 10) / 10 })) },
+  regexOnly: {
+    detectors: detectors.length,
+    sumOfWorstMsPerMb: Math.round(regexTotalMs / MB),
+    slowest: perDetector.slice(0, 6).map((d) => ({ id: d.id, family: d.family, msPerMb: Math.round((d.ms / MB) * 10) / 10 })),
+  },
   families: rows,
 };
 
@@ -116,7 +131,8 @@ process.stdout.write(`${'family'.padEnd(42)} ${'MB/s'.padStart(8)} ${'ms/MB'.pad
 for (const r of rows) {
   process.stdout.write(`${r.family.padEnd(42)} ${String(r.mbPerS).padStart(8)} ${String(r.msPerMb).padStart(9)} ${String(r.scaleRatio).padStart(12)} ${String(r.holdbackMsPerMb).padStart(15)}\n`);
 }
-process.stdout.write(`regex only: ${detectors.length} RE2 detectors, ${summary.regexOnly.totalMsPerMb} ms/MB in total; slowest ${perDetector[0]?.id} ${summary.regexOnly.slowest[0]?.msPerMb} ms/MB\n`);
+process.stdout.write(`regex only (${detectors.length} RE2 detectors, each on its worst family):\n`);
+for (const d of summary.regexOnly.slowest) process.stdout.write(`  ${d.id.padEnd(40)} ${String(d.msPerMb).padStart(8)} ms/MB  (${d.family})\n`);
 process.stdout.write(`${JSON.stringify(summary)}\n`);
 const over = rows.filter((r) => r.msPerMb > BOUND);
 if (over.length > 0) {
