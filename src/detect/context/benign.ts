@@ -18,6 +18,8 @@ const NUMERIC = /^[\d.,:+-]+$/;
 const CODE_EXPR =
   /^(?:[A-Za-z_$][\w$]*\s*\(|(?:process\.env|os\.environ|os\.getenv|System\.getenv|ENV\[|env\(|getenv|config\.|settings\.|self\.|this\.|params\.|args\.|props\.|request\.|req\.|options\.|opts\.)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){1,6}(?:\(\)?)?;?$|[A-Za-z_$][\w$]*\[['"]?[\w.-]+['"]?\]$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|(?:true|false|null|nil|None|undefined|True|False)$)/;
 /** Identifier-like words: camelCase / snake_case made of letters only (no digits mixed in). */
+/** Separated words and plain numbers (no segment mixing letters and digits): names, dates, slugs. */
+const WORDY = /^(?:[A-Za-z]+|\d+)(?:[-_.](?:[A-Za-z]+|\d+)){1,8}$/;
 const IDENT = /^[_$]*[A-Za-z]+(?:[_-]+[A-Za-z]+)*[_$]*$/;
 
 export interface BenignInput {
@@ -41,6 +43,8 @@ export function benignSignals({ value, before }: BenignInput): string[] {
   if (VERSION.test(value) || (NUMERIC.test(value) && value.replace(/\D/g, '').length < 12)) out.push('benign:number');
   if (CODE_EXPR.test(value) || /^[\w$]+\?\.|[.(]$/.test(value)) out.push('benign:code');
   if (value.includes('/') && value.split('/').some((seg) => /^[a-z][a-z-]{3,}$/.test(seg))) out.push('benign:file-path');
-  else if (IDENT.test(value) && value.length <= 40) out.push('benign:identifier');
+  else if (IDENT.test(value) && value.length <= 160) out.push('benign:identifier');
+  else if (WORDY.test(value) && value.split(/[-_.]/).some((w) => /^[a-z]{3,}$/i.test(w))) out.push('benign:identifier');
+  if (/^urn:[a-z0-9-]+:/i.test(value)) out.push('benign:urn');
   return out;
 }

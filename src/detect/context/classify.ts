@@ -56,6 +56,7 @@ const SOFT_BENIGN = new Set([
   'benign:number',
   'benign:code',
   'benign:identifier',
+  'benign:urn',
 ]);
 
 const CONTEXT_PLACEHOLDER = new Set(['test-path', 'example-path', 'doc-path', 'nearby:example']);
@@ -72,7 +73,11 @@ export function classify(input: ClassifyInput): ClassDecision {
 
   if (has(HARD_BENIGN)) return { class: 'benign', confidence: 0.9, signals: added };
   const hardPlaceholder = has(HARD_PLACEHOLDER);
-  if (input.kind !== 'provider' && has(SOFT_BENIGN) && !hardPlaceholder) return { class: 'benign', confidence: 0.8, signals: added };
+  // A hex string assigned to a token/secret/key name is the common shape of API secrets (32/40/64
+  // hex); it stays a digest only when the key name itself says hash/digest/checksum (benign:digest).
+  const assigned = s.has('assigned-to-keyword');
+  const softBenign = input.signals.some((x) => SOFT_BENIGN.has(x) && !(assigned && x === 'benign:hex-digest'));
+  if (input.kind !== 'provider' && softBenign && !hardPlaceholder) return { class: 'benign', confidence: 0.8, signals: added };
   if (hardPlaceholder) return { class: 'placeholder', confidence: clamp(0.85), signals: added };
   if (s.has('checksum:invalid')) return { class: 'placeholder', confidence: 0.7, signals: added };
 
