@@ -40,11 +40,12 @@ function newestMtime(dir: string): number {
   }
   return t;
 }
-const distStale = newestMtime(join(ROOT, 'src')) > statSync(join(ROOT, 'dist', 'main.js')).mtimeMs;
 if (values.build) {
   const b = spawnSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'inherit' });
   if (b.status !== 0) throw new Error('npm run build failed');
-} else if (distStale) {
+}
+const distStale = newestMtime(join(ROOT, 'src')) > statSync(join(ROOT, 'dist', 'main.js')).mtimeMs;
+if (distStale) {
   process.stderr.write('bench/load: warning: dist/ is older than src/ (run with --build to rebuild)\n');
 }
 
