@@ -77,6 +77,8 @@ class SseRewriter {
       try {
         data = JSON.parse(ev.data) as Json;
       } catch {
+        // Text we cannot parse cannot be scanned: fail closed instead of forwarding it verbatim.
+        if (ev.data.trim() !== '') throw new Error('unparsable SSE event data');
         data = null;
       }
     }

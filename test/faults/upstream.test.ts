@@ -3,6 +3,7 @@
 // idle timeout), 429/500/503 passed through with Retry-After, and a client aborting mid-stream.
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { chat, post, requestIdOf, startRealGateway, type RealGateway } from '../hostile/helpers/real-gateway.js';
@@ -12,6 +13,7 @@ let provider: FakeProvider;
 let gw: RealGateway;
 let scripted: Server;
 let deadUrl = '';
+let responseSecret = '';
 const planted: Planted[] = [];
 
 async function freePortUrl(): Promise<string> {
@@ -24,11 +26,38 @@ async function freePortUrl(): Promise<string> {
 
 beforeAll(async () => {
   provider = await startFakeProvider();
+  const rp = plant('github');
+  planted.push(rp);
+  responseSecret = rp.value;
   deadUrl = await freePortUrl();
   // 503 with Retry-After in OpenAI's error shape (the shared fake provider has no 503).
   scripted = createServer((req, res) => {
     req.resume();
     req.on('end', () => {
+      const path = req.url ?? '';
+      if (path.includes('/bomb')) {
+        // 64 MB of spaces inside a JSON string, gzip-compressed to ~64 KB, sent although identity was asked.
+        const data = gzipSync(Buffer.concat([Buffer.from('{"choices":[{"message":{"content":"'), Buffer.alloc(64 * 1024 * 1024, 0x20), Buffer.from('"}}]}')]));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': data.length });
+        res.end(data);
+        return;
+      }
+      if (path.includes('/gzsecret')) {
+        const data = gzipSync(JSON.stringify({ id: 'x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: `here: ${responseSecret}` }, finish_reason: 'stop' }] }));
+        res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': data.length });
+        res.end(data);
+        return;
+      }
+      if (path.includes('/badjson')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(`{"choices":[{"message":{"content":"${responseSecret}`);
+        return;
+      }
+      if (path.includes('/badsse')) {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(`data: {"choices":[{"delta":{"content":"${responseSecret.slice(0, 10)}\n\ndata: {not json}\n\ndata: ${responseSecret}\n\n`);
+        return;
+      }
       const body = JSON.stringify({ error: { message: 'overloaded (scripted)', type: 'server_error', param: null, code: null } });
       res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '11', 'content-length': Buffer.byteLength(body) });
       res.end(body);
@@ -127,6 +156,23 @@ describe('upstream faults', () => {
     expect(r503.status).toBe(503);
     expect(r503.headers.get('retry-after')).toBe('11');
     expect((r503.json as { error: { message: string } }).error.message).toBe('overloaded (scripted)');
+  });
+
+  it('hostile upstream bodies: a gzip bomb is capped (no crash), gzip is decoded and scanned, broken JSON/SSE never leak', async () => {
+    const bomb = await post(`${gw.url}/scripted/v1/bomb`, chat('hi'));
+    // Fail closed: the response could not be scanned (decompression capped), provider-shaped error.
+    expect(bomb.status).toBe(403);
+    expect(bomb.headers.get('x-leakgate-error')).toBe('LG_ERR_SCAN_FAILED');
+    expect(bomb.text).toContain('decompresses past the cap');
+    const gz = await post(`${gw.url}/scripted/v1/gzsecret`, chat('hi'));
+    expect(gz.status).toBe(200);
+    expect(gz.text).not.toContain(responseSecret);
+    const bad = await post(`${gw.url}/scripted/v1/badjson`, chat('hi'));
+    expect(bad.text).not.toContain(responseSecret);
+    const sse = await fetch(`${gw.url}/scripted/v1/badsse`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: chat('hi', { stream: true }) });
+    const sseText = await sse.text().catch(() => '');
+    expect(sseText).not.toContain(responseSecret);
+    expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
   });
 
   it('client aborts mid-stream: upstream request aborted, no socket left open, rows recorded', async () => {
