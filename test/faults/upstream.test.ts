@@ -48,6 +48,13 @@ beforeAll(async () => {
         res.end(data);
         return;
       }
+      if (path.includes('/plain')) {
+        // A text response under a non-JSON, non-SSE content type (or none at all).
+        if (path.includes('/plain/none')) res.removeHeader('content-type');
+        else res.setHeader('content-type', 'text/plain; charset=utf-8');
+        res.end(`your key is ${responseSecret}\n`);
+        return;
+      }
       if (path.includes('/badjson')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(`{"choices":[{"message":{"content":"${responseSecret}`);
@@ -173,6 +180,13 @@ describe('upstream faults', () => {
     const sseText = await sse.text().catch(() => '');
     expect(sseText).not.toContain(responseSecret);
     expect((await fetch(`${gw.url}/healthz`)).status).toBe(200);
+  });
+
+  it('a text/plain or untyped upstream answer is scanned too (never streamed through unscanned)', async () => {
+    for (const path of ['/scripted/v1/plain', '/scripted/v1/plain/none']) {
+      const r = await post(`${gw.url}${path}`, chat('hi'));
+      expect(r.text, path).not.toContain(responseSecret);
+    }
   });
 
   it('client aborts mid-stream: upstream request aborted, no socket left open, rows recorded', async () => {
