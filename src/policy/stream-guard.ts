@@ -94,7 +94,8 @@ export function createStreamGuard(o: StreamGuardOptions): StreamGuard {
     }
     if (s.block) {
       blocked = true;
-      return BLOCK;
+      const types = [...new Set(s.findings.filter((f) => f.action === 'block' && !f.shadow).map((f) => f.type))];
+      return types.length > 0 ? { text: '', action: 'block', types } : BLOCK;
     }
     let out = s.text;
     if (c.restorer) out = c.restorer.push(out) + (final ? c.restorer.flush() : '');

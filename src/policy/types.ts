@@ -48,6 +48,8 @@ export interface StreamPush {
   text: string;
   /** 'block' means: stop the stream now (emit the provider's error event). */
   action: Action;
+  /** On 'block': the finding types that caused it, for the client-facing message (never values). */
+  types?: readonly string[];
 }
 
 /** Incremental scanner for one streamed response: one hold-back buffer per output channel. */

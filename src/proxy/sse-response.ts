@@ -2,12 +2,12 @@
 // parsed into events; each event's text segments go through the StreamGuard per channel (which holds
 // back only what could still be the start of a secret); the event is rewritten with the released
 // text and everything a chunk produced is written at once. A 'block' ends the stream with the
-// provider's own error event. Channels an event closes are flushed first, so held text is released
-// (as a provider-shaped delta) before the event that ends its channel.
+// provider's own error event. A channel an event closes is flushed with that event's own text (or,
+// when the event carries none for it, as a provider-shaped delta just before the event).
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
-import { strongest, type StreamGuard } from '../policy/types.js';
+import { strongest, type StreamGuard, type StreamPush } from '../policy/types.js';
 import { channelMatches, isWholeChannel } from '../providers/channels.js';
 import { applyRewrites } from '../providers/json-path.js';
 import { SseParser, isCommentOnly, serializeSse } from '../providers/sse.js';
@@ -83,38 +83,46 @@ class SseRewriter {
       }
     }
     const ends = adapter.endsChannels(subpath, ev, data);
+    const segments = data === null ? [] : adapter.streamSegments(subpath, ev, data);
+    const closes = (channel: string): boolean => ends.some((p) => channelMatches(p, channel));
+    // A channel this event closes without carrying text for it is flushed (as a provider-shaped
+    // delta) before the event. A channel the event both carries text for and closes (OpenAI's last
+    // chunk with finish_reason, Gemini's final chunk) is flushed after that text is pushed, so the
+    // held tail and the event's own text are scanned together and a secret split between them is
+    // seen whole.
     if (ends.length > 0 && this.#open.size > 0) {
+      const carried = new Set(segments.map((s) => s.channel));
       for (const channel of [...this.#open.keys()]) {
-        for (const p of ends) {
-          if (channelMatches(p, channel)) {
-            this.#flushChannel(channel, out);
-            break;
-          }
-        }
+        if (!carried.has(channel) && closes(channel)) this.#flushChannel(channel, out);
       }
     }
-    if (data === null) {
+    if (data === null || segments.length === 0) {
       out.push(serializeSse(ev));
       return;
     }
-    const segments = adapter.streamSegments(subpath, ev, data);
-    if (segments.length === 0) {
-      out.push(serializeSse(ev));
-      return;
-    }
+    // Where a channel carries several segments in one event, only the last one closes it.
+    const lastOf = new Map<string, number>();
+    segments.forEach((seg, i) => lastOf.set(seg.channel, i));
     let rewrites: Map<string, string> | undefined;
     let whole: StreamSegment[] | undefined;
-    for (const seg of segments) {
+    segments.forEach((seg, i) => {
       if (isWholeChannel(seg.channel)) {
         (whole ??= []).push(seg);
-        continue;
+        return;
       }
       const pushed = this.#sg.push(seg.channel, seg.text);
-      if (pushed.action !== 'allow') this.#note(pushed.action);
-      if (pushed.action === 'block') throw new StreamStopped(`a secret was found in the response (channel ${seg.channel})`);
-      if (pushed.text !== seg.text) (rewrites ??= new Map()).set(seg.path, pushed.text);
-      this.#open.set(seg.channel, ev);
-    }
+      this.#stopIfBlocked(pushed, seg.channel);
+      let text = pushed.text;
+      if (ends.length > 0 && lastOf.get(seg.channel) === i && closes(seg.channel)) {
+        const flushed = this.#sg.flush(seg.channel);
+        this.#stopIfBlocked(flushed, seg.channel);
+        text += flushed.text;
+        this.#open.delete(seg.channel);
+      } else {
+        this.#open.set(seg.channel, ev);
+      }
+      if (text !== seg.text) (rewrites ??= new Map()).set(seg.path, text);
+    });
     if (whole) {
       const r = this.#sg.inspectWhole(whole);
       this.#note(r.decision.action);
@@ -140,12 +148,19 @@ class SseRewriter {
     const last = this.#open.get(channel);
     this.#open.delete(channel);
     const pushed = this.#sg.flush(channel);
-    this.#note(pushed.action);
-    if (pushed.action === 'block') throw new StreamStopped(`a secret was found in the response (channel ${channel})`);
+    this.#stopIfBlocked(pushed, channel);
     if (pushed.text && last) {
       this.changed = true;
       out.push(serializeSse(this.#flow.route.adapter.flushEvent(this.#flow.target.subpath, channel, last, pushed.text)));
     }
+  }
+
+  /** Notes the push's action; a block stops the stream with a message naming the types found (never values). */
+  #stopIfBlocked(pushed: StreamPush, channel: string): void {
+    this.#note(pushed.action);
+    if (pushed.action !== 'block') return;
+    const types = pushed.types && pushed.types.length > 0 ? [...pushed.types].sort().join(', ') : 'a secret';
+    throw new StreamStopped(`the response contains ${types} (channel ${channel})`);
   }
 
   #note(action: Parameters<typeof strongest>[0]): void {

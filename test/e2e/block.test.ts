@@ -178,12 +178,7 @@ describe('mid-stream block: the stream ends with the provider error event and th
     expect(e2).toBeInstanceOf(Anthropic.APIError);
   });
 
-  // KNOWN GAP: a stream stopped by StreamGuard.push() says "a secret was found in the response (channel
-  // choices[0].content)" — it cannot name the detector type, because StreamPush (src/policy/types.ts) carries
-  // only { text, action } and src/proxy/sse-response.ts (StreamStopped in SseRewriter.event / #flushChannel) builds the reason from the channel. Needs an
-  // additive `types?: string[]` on StreamPush, filled by src/policy/stream-guard.ts. (Whole-event blocks via
-  // inspectWhole already name the types.) Drop `.fails` once the message names it.
-  it.fails('the mid-stream error message names the detector type (never the value)', async () => {
+  it('the mid-stream error message names the detector type (never the value)', async () => {
     const gh = s.planted.github();
     s.fake.replyText = reply(gh);
     const err = await chat(s, 'openai', 'q', { stream: true }).catch((e: unknown) => e);

@@ -76,17 +76,11 @@ function mask(text: string, secret: string): string {
 }
 
 // Known failures, pinned with `it.fails` so the suite stays green and flips the day they are fixed:
-//  A. src/proxy/sse-response.ts SseRewriter.event (the `ends` loop before `adapter.streamSegments`):
-//     when the event carrying the finish marker also carries text (Gemini's last chunk; OpenAI-compatible
-//     servers' last delta with finish_reason), the channel is flushed FIRST: the held-back start of a
-//     secret is released unscanned as a completed text, then the rest arrives as new text, so the
-//     client gets the WHOLE secret. Fix: push the event's own segments first, then flush (providers/README.md).
 //  B. src/detect/holdback.ts (the trailing-dash rule `if (/-{1,4}$/.test(text)) return <dash count>`): a text ending in a
 //     hyphen holds only the dashes, so a Slack `xoxb-<digits>-<digits>-…` token cut right after a hyphen
 //     releases `xoxb` and the digit groups before its marker. The dash rule should add to, not replace,
 //     the run before the dashes.
-const BUG_A = new Set<Shape>(['openai-same-event', 'gemini']);
-const knownFailure = (shape: Shape, kind: string): boolean => BUG_A.has(shape) || kind === 'slack';
+const knownFailure = (_shape: Shape, kind: string): boolean => kind === 'slack';
 
 describe('every cut point (two deltas), every provider stream shape', () => {
   const SHAPES: Shape[] = ['openai', 'openai-same-event', 'anthropic', 'gemini'];
@@ -116,8 +110,7 @@ describe('the fake provider streaming in 1..N-character deltas', () => {
   for (const provider of ['openai', 'anthropic', 'gemini'] as const) {
     for (const [where, build] of PLACEMENTS) {
       for (const [kind, type] of KINDS) {
-        // The fake provider's Gemini stream puts the last text and finishReason in one event (bug A).
-        const test = provider === 'gemini' || kind === 'slack' ? it.fails : it;
+        const test = kind === 'slack' ? it.fails : it;
         test(`${provider}, ${kind} ${where}: every delta size from 1 to the whole text`, async () => {
           const bad: string[] = [];
           const secret = s.planted[kind]();
@@ -213,24 +206,21 @@ describe('known issue: held-back text released after the finish marker', () => {
   }
 
   for (const shape of ['openai', 'gemini'] as const) {
-    // Bug A (see above): fails today.
-    it.fails(`${shape}: last text + finish in one event, text ending in a secret — nothing after the finish event`, async () => {
+    it(`${shape}: last text + finish in one event, text ending in a secret — nothing after the finish event`, async () => {
       const gh = s.planted.github();
       const wire = await rawStream(shape, ['Here is the token: ', gh]);
       expect(textAfterFinish(wire, shape)).toEqual([]);
     });
 
-    // Bug A, the security side: the secret's start held from the previous event is flushed unscanned.
-    it.fails(`${shape}: a secret split into the finish event never reaches the client`, async () => {
+    // The security side: a secret's start held from the previous event is scanned with the finish event's text.
+    it(`${shape}: a secret split into the finish event never reaches the client`, async () => {
       const gh = s.planted.github();
       const wire = await rawStream(shape, ['Here is the token: ', gh.slice(0, 12), `${gh.slice(12)} ok`]);
-      // Today the held 'ghp_…' start is flushed (as a generic-token marker at best) and the rest of the
-      // random part arrives in the finish event as plain text.
       expect(noFragment(wire, gh)).toBe(true);
       expect(wire).toContain('[REDACTED:github-personal-access-token]');
     });
 
-    it.fails(`${shape}: last text + finish in one event, text ending in a long random id — nothing after the finish event`, async () => {
+    it(`${shape}: last text + finish in one event, text ending in a long random id — nothing after the finish event`, async () => {
       const wire = await rawStream(shape, ['Your build id is ', 'Zq8XkP2mVt7Rw9LsB4nYc6Hd']);
       expect(textAfterFinish(wire, shape)).toEqual([]);
     });

@@ -81,12 +81,7 @@ describe('tool-call arguments carrying a secret', () => {
 describe('reversible redaction round trip (policy.reversibleRedaction on the route)', () => {
   for (const provider of PROVIDERS) {
     for (const stream of [false, true]) {
-      // KNOWN BUG (src/proxy/sse-response.ts, SseRewriter.event: the ends-flush runs before the event's own
-      // segments are pushed). Gemini puts its last text and finishReason in one event; when that text
-      // completes a token the restorer was holding ("…#1" + "]"), the held part is flushed unrestored first
-      // and the client reads "[REDACTED:aws-access-key-id#1]" instead of its own value. Drop `.fails` once fixed.
-      const run = provider === 'gemini' && stream ? it.fails : it;
-      run(`${provider} ${stream ? 'streamed' : 'whole'}: the provider sees tokens, the client gets the original back`, async () => {
+      it(`${provider} ${stream ? 'streamed' : 'whole'}: the provider sees tokens, the client gets the original back`, async () => {
         for (const n of stream ? [1, 2, 5, 11] : [4]) {
           s.fake.chunkChars = n;
           const aws = s.planted.aws();
@@ -125,7 +120,7 @@ describe('streams leakgate cannot parse', () => {
   // map to a channel. Today src/proxy/sse-response.ts (SseRewriter.event: JSON.parse failure → data = null
   // → `out.push(serializeSse(ev))`) forwards it unscanned, secret included. Fail closed would end the
   // stream with the provider's error event instead (or at least scan the raw data as one whole text).
-  it.fails('an SSE event with non-JSON data carrying a secret does not reach the client', async () => {
+  it('an SSE event with non-JSON data carrying a secret does not reach the client', async () => {
     const aws = s.planted.aws();
     const base = { id: 'c', object: 'chat.completion.chunk', created: 1, model: 'echo' };
     s.script.respond = () => ({
