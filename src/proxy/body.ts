@@ -138,3 +138,29 @@ export function isEventStream(contentType: string | undefined): boolean {
   if (!contentType) return false;
   return (contentType.split(';')[0] ?? '').trim().toLowerCase() === 'text/event-stream';
 }
+
+/**
+ * The label of a media type that cannot carry scannable text (audio, images, video, opaque files),
+ * else null. These stream through unscanned by deliberate choice (counted in
+ * leakgate_unscanned_responses_total and named in the request log line): scanning them would mean
+ * buffering megabytes of media for nothing, and OpenAI's audio speech and file content downloads use
+ * them. Every other type — text/*, none at all, XML, NDJSON… — is scanned as text.
+ */
+export function binaryTypeLabel(contentType: string | undefined): 'audio' | 'image' | 'video' | 'octet-stream' | null {
+  if (!contentType) return null;
+  const mt = (contentType.split(';')[0] ?? '').trim().toLowerCase();
+  if (mt === 'application/octet-stream') return 'octet-stream';
+  const slash = mt.indexOf('/');
+  if (slash <= 0 || slash === mt.length - 1) return null;
+  switch (mt.slice(0, slash)) {
+    case 'audio':
+      return 'audio';
+    case 'image':
+      // SVG is XML text and can carry anything: scanned.
+      return mt === 'image/svg+xml' ? null : 'image';
+    case 'video':
+      return 'video';
+    default:
+      return null;
+  }
+}

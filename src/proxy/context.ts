@@ -39,4 +39,6 @@ export interface Exchange {
   upstreamError?: string;
   /** Set when the stream was stopped by policy. */
   streamOutcome?: string;
+  /** Set when the response body was a binary media type forwarded unscanned (its label). */
+  unscanned?: string;
 }

@@ -1,20 +1,21 @@
 // The data path of one request on a scanned route:
 //   read body (limit, decompress) → UTF-8 + JSON (depth cap) → adapter.requestSegments →
 //   guard.inspect('request') → block | rewrite | forward original bytes → upstream (undici Pool) →
-//   response by content type: SSE (sse-response.ts), JSON (json-response.ts), anything else streamed through.
+//   response by content type: SSE (sse-response.ts), JSON or any other text (buffered-response.ts);
+//   only media types that cannot carry text (audio, image, video, octet-stream) stream through unscanned.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import type { Dispatcher } from 'undici';
 import { strongest, type Decision, type RequestGuard } from '../policy/types.js';
 import { applyRewrites } from '../providers/json-path.js';
 import type { Json } from '../providers/types.js';
-import { decodeUtf8, isEventStream, isJsonType, parseJson, readRequestBody } from './body.js';
+import { binaryTypeLabel, decodeUtf8, isEventStream, isJsonType, parseJson, readRequestBody } from './body.js';
 import type { Exchange, GatewayContext, Route } from './context.js';
 import { refusal } from './decision.js';
 import { Cancel } from './cancel.js';
 import { ProxyFailure } from './failure.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from './headers.js';
-import { handleJsonResponse } from './json-response.js';
+import { handleJsonResponse, handleTextResponse } from './buffered-response.js';
 import { ACTION_HEADER, sendProviderError } from './respond.js';
 import { handleSseResponse } from './sse-response.js';
 import type { Target } from './route.js';
@@ -52,6 +53,7 @@ export async function handleScanned(ctx: GatewayContext, route: Route, target: T
     if (raw.length > 0) body = await scanRequest(flow, req, raw);
   } catch (err) {
     if (err instanceof ProxyFailure) {
+      await auditUnreadable(flow, err);
       // The rest of an oversized body is never read: close the connection after answering.
       sendProviderError(res, x, adapter, err.kind, `leakgate: ${err.message}`, { code: err.code, close: err.kind === 'too_large' });
       return;
@@ -80,9 +82,29 @@ export async function handleScanned(ctx: GatewayContext, route: Route, target: T
   }
 
   const contentType = headerString(up.headers['content-type']);
-  if (x.method !== 'HEAD' && isEventStream(contentType)) return handleSseResponse(flow, up);
-  if (x.method !== 'HEAD' && isJsonType(contentType)) return handleJsonResponse(flow, up);
+  if (x.method === 'HEAD') return streamThrough(flow, up); // no body
+  if (isEventStream(contentType)) return handleSseResponse(flow, up);
+  if (isJsonType(contentType)) return handleJsonResponse(flow, up);
+  const binary = binaryTypeLabel(contentType);
+  if (binary === null) return handleTextResponse(flow, up);
+  x.unscanned = binary;
+  ctx.metrics.unscannedResponses.inc({ route: route.name, type: binary });
   return streamThrough(flow, up);
+}
+
+/**
+ * A request body that could not be read or parsed (too large, bad encoding, not UTF-8, malformed JSON)
+ * is answered with its own 4xx whatever the fail mode (it is never forwarded), but it is still a
+ * decision: it goes through the guard's failure() path so the audit log holds a row with the reason,
+ * and the answer's x-leakgate-action is that row's action.
+ */
+async function auditUnreadable(flow: Flow, err: ProxyFailure): Promise<void> {
+  try {
+    const d = await flow.guard.failure('request', err.code, err.message);
+    flow.x.action = strongest(flow.x.action, d.action);
+  } catch (auditErr) {
+    flow.ctx.logger.error({ reqId: flow.x.id, route: flow.route.name, err: errName(auditErr) }, 'audit of an unreadable request failed');
+  }
 }
 
 /** Scans the request body; returns the bytes to forward, or undefined when the request was refused. */
@@ -125,7 +147,7 @@ async function decide(flow: Flow, decision: Decision, parsed: Json | null, raw: 
   }
 }
 
-/** Content types we do not scan (audio, images, files…) stream straight through. */
+/** HEAD answers and media types that cannot carry text (see binaryTypeLabel) stream straight through. */
 async function streamThrough(flow: Flow, up: Dispatcher.ResponseData): Promise<void> {
   const { x, res } = flow;
   const headers = clientResponseHeaders(up.headers);

@@ -8,6 +8,7 @@ export interface GatewayMetrics {
   readonly latency: Histogram<'route' | 'status'>;
   readonly bytes: Counter<'route' | 'direction'>;
   readonly upstreamErrors: Counter<'route' | 'kind'>;
+  readonly unscannedResponses: Counter<'route' | 'type'>;
 }
 
 export function createMetrics(): GatewayMetrics {
@@ -38,6 +39,12 @@ export function createMetrics(): GatewayMetrics {
       name: 'leakgate_upstream_errors_total',
       help: 'Upstream failures (unreachable, timeout, reset mid-response), by route',
       labelNames: ['route', 'kind'],
+      registers: [registry],
+    }),
+    unscannedResponses: new Counter({
+      name: 'leakgate_unscanned_responses_total',
+      help: 'Responses forwarded unscanned because their media type cannot carry text (audio, image, video, octet-stream), by route',
+      labelNames: ['route', 'type'],
       registers: [registry],
     }),
   };

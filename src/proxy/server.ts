@@ -1,6 +1,7 @@
 // The node:http front: routes each request by path prefix, answers admin paths, hands scanned routes
 // to the data path (exchange.ts) and unscanned ones to http-proxy-3, records one log line and the
 // metrics per request, and drains in-flight requests and streams on close().
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { ADMIN_PATHS, handleAdmin } from './admin.js';
@@ -8,7 +9,7 @@ import type { Exchange, GatewayContext } from './context.js';
 import { errName, handleScanned } from './exchange.js';
 import { requestIdFrom } from './headers.js';
 import type { Passthrough } from './passthrough.js';
-import { sendGenericError } from './respond.js';
+import { ACTION_HEADER, ERROR_HEADER, sendGenericError } from './respond.js';
 import { parseTarget } from './route.js';
 
 export interface GatewayServers {
@@ -55,6 +56,7 @@ export function createGatewayServers(ctx: GatewayContext, passthrough: Passthrou
         ...(x.error ? { error: x.error } : {}),
         ...(x.upstreamError ? { upstreamError: x.upstreamError } : {}),
         ...(x.streamOutcome ? { stream: x.streamOutcome } : {}),
+        ...(x.unscanned ? { unscanned: x.unscanned } : {}),
         ...(complete ? {} : { aborted: true }),
       },
       'request',
@@ -116,20 +118,24 @@ export function createGatewayServers(ctx: GatewayContext, passthrough: Passthrou
     const body = JSON.stringify({
       error: { message: `leakgate: malformed HTTP request (${err.code ?? 'parse error'})`, type: 'invalid_request_error', code: 'LG_ERR_BODY_MALFORMED' },
     });
+    // Nothing was forwarded: the action is block, like every refusal. No request was parsed, so the
+    // request id is a fresh one (it names this answer in the client's and our logs).
     socket.end(
       `HTTP/1.1 ${status} ${statusText(status)}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-        `x-leakgate-error: LG_ERR_BODY_MALFORMED\r\nconnection: close\r\n\r\n${body}`,
+        `${ACTION_HEADER}: block\r\nx-request-id: ${randomUUID()}\r\n${ERROR_HEADER}: LG_ERR_BODY_MALFORMED\r\nconnection: close\r\n\r\n${body}`,
     );
   });
 
   // CONNECT would make this an open forward proxy: never tunnel, answer 405 and close.
-  server.on('connect', (_req: IncomingMessage, socket: Duplex) => socket.end('HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\nconnection: close\r\n\r\n'));
+  server.on('connect', (_req: IncomingMessage, socket: Duplex) =>
+    socket.end(`HTTP/1.1 405 Method Not Allowed\r\ncontent-length: 0\r\n${ACTION_HEADER}: block\r\nconnection: close\r\n\r\n`),
+  );
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     const parsed = parseTarget(req.url ?? '/');
     const route = parsed.ok ? ctx.routes.get(parsed.target.route) : undefined;
     if (!parsed.ok || !route || ctx.draining) {
-      socket.end('HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n');
+      socket.end(`HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\n${ACTION_HEADER}: block\r\nconnection: close\r\n\r\n`);
       return;
     }
     upgraded.add(socket);

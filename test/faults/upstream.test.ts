@@ -55,6 +55,18 @@ beforeAll(async () => {
         res.end(`your key is ${responseSecret}\n`);
         return;
       }
+      if (path.includes('/audio')) {
+        // Binary media: forwarded unscanned by design (counted, logged).
+        res.writeHead(200, { 'content-type': 'audio/mpeg' });
+        res.end(Buffer.from([0xff, 0xfb, 0x90, 0x00, 0x01, 0x02, 0x03]));
+        return;
+      }
+      if (path.includes('/untyped-binary')) {
+        // No content type, not UTF-8: cannot be scanned as text, so the fail mode (closed) applies.
+        res.removeHeader('content-type');
+        res.end(Buffer.from([0x00, 0xc3, 0x28, 0xff, 0xfe]));
+        return;
+      }
       if (path.includes('/badjson')) {
         res.writeHead(200, { 'content-type': 'application/json' });
         res.end(`{"choices":[{"message":{"content":"${responseSecret}`);
@@ -184,9 +196,35 @@ describe('upstream faults', () => {
 
   it('a text/plain or untyped upstream answer is scanned too (never streamed through unscanned)', async () => {
     for (const path of ['/scripted/v1/plain', '/scripted/v1/plain/none']) {
-      const r = await post(`${gw.url}${path}`, chat('hi'));
+      const r = await post(`${gw.url}${path}`, chat('hi'), { 'x-request-id': `fault-text-${path.length}` });
       expect(r.text, path).not.toContain(responseSecret);
+      // Redacted like a JSON answer: the text stays, the value is replaced, and a response row names it.
+      expect(r.status, path).toBe(200);
+      expect(r.headers.get('x-leakgate-action'), path).toBe('redact');
+      expect(r.text, path).toMatch(/^your key is \[REDACTED:[^\]]+\]\n$/);
+      expect(Number(r.headers.get('content-length')), path).toBe(Buffer.byteLength(r.text));
+      const rows = rowsFor(`fault-text-${path.length}`).filter((x) => x.body.direction === 'response');
+      expect(rows.map((x) => x.body.action), path).toEqual(['redact']);
     }
+  });
+
+  it('an untyped answer that is not text fails closed with a provider-shaped error naming why', async () => {
+    const r = await post(`${gw.url}/scripted/v1/untyped-binary`, chat('hi'), { 'x-request-id': 'fault-untyped-bin' });
+    expect(r.status).toBe(403);
+    expect(r.headers.get('x-leakgate-error')).toBe('LG_ERR_SCAN_FAILED');
+    expect((r.json as { error: { message: string } }).error.message).toContain('not valid UTF-8');
+    const rows = rowsFor('fault-untyped-bin').filter((x) => x.body.direction === 'response');
+    expect(rows.map((x) => (x.body.failure as { code: string } | null)?.code)).toEqual(['LG_ERR_BODY_MALFORMED']);
+  });
+
+  it('binary media (audio/*) passes unscanned by design: bytes intact, counted in a metric and the log line', async () => {
+    const res = await fetch(`${gw.url}/scripted/v1/audio/speech`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-request-id': 'fault-audio' }, body: chat('hi') });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-leakgate-action')).toBe('allow');
+    expect([...new Uint8Array(await res.arrayBuffer())]).toEqual([0xff, 0xfb, 0x90, 0x00, 0x01, 0x02, 0x03]);
+    const metrics = await gw.gateway.metrics.registry.getSingleMetricAsString('leakgate_unscanned_responses_total');
+    expect(metrics).toMatch(/leakgate_unscanned_responses_total\{route="scripted",type="audio"\} 1/);
+    await expect.poll(() => gw.logs.find((l) => l.reqId === 'fault-audio' && l.msg === 'request')?.unscanned).toBe('audio');
   });
 
   it('client aborts mid-stream: upstream request aborted, no socket left open, rows recorded', async () => {

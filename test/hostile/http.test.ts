@@ -6,7 +6,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeProvider, type FakeProvider } from '../helpers/fake-provider.js';
 import { rawRequest, statusOf } from '../helpers/raw-http.js';
-import { chat, post, startRealGateway, type RealGateway } from './helpers/real-gateway.js';
+import { chat, post, requestIdOf, startRealGateway, type RealGateway } from './helpers/real-gateway.js';
 import { leaked, plant, type Planted } from './helpers/secrets.js';
 
 let provider: FakeProvider;
@@ -67,7 +67,30 @@ describe('request smuggling', () => {
       const answer = await rawRequest(gw.url, c);
       expect(statusOf(answer), c.slice(0, 120)).toBe(400);
       expect(answer).toContain('LG_ERR_BODY_MALFORMED');
+      // Like every other answer: the action header (nothing was forwarded) and a request id.
+      const head = answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();
+      expect(head, c.slice(0, 120)).toContain('\r\nx-leakgate-action: block\r\n');
+      expect(head, c.slice(0, 120)).toMatch(/\r\nx-request-id: [0-9a-f-]{36}\r\n/);
     }
+    expect(provider.requests).toHaveLength(0);
+  });
+
+  it('a malformed JSON body is answered 400 and audited through the failure path (row with the reason)', async () => {
+    const s = secret();
+    const r = await post(`${gw.url}/openai/v1/chat/completions`, `{"model":"echo","messages":[{"role":"user","content":"${s}"`, { 'x-request-id': 'hostile-badjson' });
+    expect(r.status).toBe(400);
+    expect(r.headers.get('x-leakgate-error')).toBe('LG_ERR_BODY_MALFORMED');
+    const rows = gw.rows().filter((x) => requestIdOf(x) === 'hostile-badjson');
+    expect(rows).toHaveLength(1);
+    const row = rows[0]?.body as { direction: string; action: string; failure: { code: string; reason: string } | null; findings: unknown[] };
+    expect(row.direction).toBe('request');
+    expect(row.failure?.code).toBe('LG_ERR_BODY_MALFORMED');
+    expect(row.failure?.reason).toContain('not valid JSON');
+    expect(row.findings).toEqual([]);
+    // The header and the row agree (fail closed by default: block).
+    expect(row.action).toBe('block');
+    expect(r.headers.get('x-leakgate-action')).toBe(row.action);
+    expect(rows[0]?.raw).not.toContain(s);
     expect(provider.requests).toHaveLength(0);
   });
 

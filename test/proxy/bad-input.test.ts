@@ -72,6 +72,16 @@ describe('bad input', () => {
     expect(deep.status).toBe(400);
     expect(deep.json.error?.message).toContain('deeper');
     expect(provider.requests).toHaveLength(0);
+    // Each went through the guard's failure() path (audited with its reason); the header is its action.
+    const codes = guard.calls.failures.slice(-3).map((f) => `${f.direction}:${f.code}`);
+    expect(codes).toEqual(['request:LG_ERR_BODY_MALFORMED', 'request:LG_ERR_BODY_MALFORMED', 'request:LG_ERR_BODY_MALFORMED']);
+    expect(guard.calls.failures.at(-3)?.reason).toContain('not valid JSON');
+    for (const r of [bad, utf, deep]) expect(r.headers.get('x-leakgate-action')).toBe('block');
+    guard.failAction = 'allow';
+    const open = await post('/openai/v1/chat/completions', '{"model": "echo"');
+    expect(open.status).toBe(400); // never forwarded, whatever the fail mode
+    expect(open.headers.get('x-leakgate-action')).toBe('allow');
+    expect(provider.requests).toHaveLength(0);
   });
 
   it('gzip request bodies are decoded (the provider sees plain, scanned JSON); bombs are 413, garbage 400', async () => {
@@ -124,6 +134,7 @@ describe('bad input', () => {
     expect(statusOf(res)).toBe(400);
     const dup = await rawRequest(gw.url, `POST /openai/v1/chat/completions HTTP/1.1\r\nhost: x\r\ncontent-length: 5\r\ncontent-length: 6\r\n\r\nhello!`);
     expect(statusOf(dup)).toBe(400);
+    for (const answer of [res, dup]) expect(answer.toLowerCase()).toContain('\r\nx-leakgate-action: block\r\n');
     expect(provider.requests).toHaveLength(0);
   });
 

@@ -1,13 +1,17 @@
-// Non-streamed JSON responses: buffered up to maxResponseBytes, decoded (upstreams that compress
-// despite 'identity' are decompressed with a cap), scanned, then rewritten, blocked or sent as received.
-// A blocked response is replaced by the provider-shaped error with policy.blockStatus (403 by default),
-// a status every SDK raises as a typed, non-retried error.
+// Non-streamed responses that can carry text: buffered up to maxResponseBytes, decoded (upstreams that
+// compress despite 'identity' are decompressed with a cap), scanned, then rewritten, blocked or sent as
+// received. JSON goes through the adapter's segments; any other text (text/plain, no content type,
+// XML, HTML…) is one whole-text segment (strict UTF-8: a body that is not text cannot be scanned and
+// follows the fail mode). A blocked response is replaced by the provider-shaped error with
+// policy.blockStatus (403 by default), a status every SDK raises as a typed, non-retried error.
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
+import type { Segment } from '../detect/types.js';
 import { strongest, type Decision } from '../policy/types.js';
 import { applyRewrites } from '../providers/json-path.js';
 import type { Json } from '../providers/types.js';
+import type { Route } from './context.js';
 import { decodeContent, decodeUtf8, parseJson } from './body.js';
 import { refusal } from './decision.js';
 import { errName, headerString, type Flow } from './exchange.js';
@@ -58,18 +62,58 @@ function bufferUpTo(stream: Readable, limit: number): Promise<Buffered> {
   });
 }
 
-export async function handleJsonResponse(flow: Flow, up: Dispatcher.ResponseData): Promise<void> {
-  const { ctx, route, target, x, guard, res } = flow;
+/** A body format: how a decoded body becomes segments and how rewritten segments become bytes again. */
+interface BodyFormat {
+  /** Throws a ProxyFailure when the body cannot be read in this format (malformed, not UTF-8, too deep). */
+  read(plain: Buffer, flow: Flow): ReadBody;
+}
+interface ReadBody {
+  /** May throw (an adapter bug): treated as a scan failure. */
+  segments(): Segment[];
+  rewrite(rewrites: ReadonlyMap<string, string>): Buffer;
+}
+
+const JSON_FORMAT: BodyFormat = {
+  read(plain, flow) {
+    const parsed: Json = parseJson(decodeUtf8(plain, 'response body'), flow.ctx.config.server.maxJsonDepth, 'response body');
+    return {
+      segments: () => flow.route.adapter.responseSegments(flow.target.subpath, parsed),
+      rewrite: (rewrites) => Buffer.from(JSON.stringify(applyRewrites(parsed, rewrites))),
+    };
+  },
+};
+
+/** The segment path of a whole-text body in findings and audit rows. */
+export const TEXT_BODY_PATH = 'body';
+
+const TEXT_FORMAT: BodyFormat = {
+  read(plain) {
+    const text = decodeUtf8(plain, 'response body');
+    return {
+      segments: () => [{ path: TEXT_BODY_PATH, text }],
+      rewrite: (rewrites) => Buffer.from(rewrites.get(TEXT_BODY_PATH) ?? text),
+    };
+  },
+};
+
+export function handleJsonResponse(flow: Flow, up: Dispatcher.ResponseData): Promise<void> {
+  return handleBuffered(flow, up, JSON_FORMAT);
+}
+
+/** text/*, untyped and other non-JSON, non-binary bodies: scanned as one whole text. */
+export function handleTextResponse(flow: Flow, up: Dispatcher.ResponseData): Promise<void> {
+  return handleBuffered(flow, up, TEXT_FORMAT);
+}
+
+async function handleBuffered(flow: Flow, up: Dispatcher.ResponseData, format: BodyFormat): Promise<void> {
+  const { ctx, route, x, guard } = flow;
   const server = ctx.config.server;
   let got: Buffered;
   try {
     got = await bufferUpTo(up.body, server.maxResponseBytes);
   } catch (err) {
     if (flow.abort.aborted) return;
-    const f = upstreamFailure(route.upstream, err);
-    x.upstreamError = f.kind;
-    ctx.metrics.upstreamErrors.inc({ route: route.name, kind: f.kind });
-    sendProviderError(res, x, route.adapter, f.kind, `leakgate: ${f.message}`, { code: f.code });
+    upstreamBroke(flow, route, err);
     return;
   }
 
@@ -90,14 +134,14 @@ export async function handleJsonResponse(flow: Flow, up: Dispatcher.ResponseData
   if (!got.complete) {
     return cannotScan('LG_ERR_BODY_TOO_LARGE', `response body exceeds maxResponseBytes (${server.maxResponseBytes})`);
   }
-  let parsed: Json;
+  let body: ReadBody;
   try {
     const plain = await decodeContent(got.buf, encoding, { maxBytes: server.maxResponseBytes, maxRatio: server.maxDecompressRatio }, 'response body');
     if (plain.length === 0) {
       send(flow, up.statusCode, clientResponseHeaders(up.headers, KEEP_ENCODING), got.buf);
       return;
     }
-    parsed = parseJson(decodeUtf8(plain, 'response body'), server.maxJsonDepth, 'response body');
+    body = format.read(plain, flow);
     // The body is now held decoded; compressed originals are re-sent decoded.
     if (plain !== got.buf) {
       got = { buf: plain, complete: true };
@@ -110,7 +154,7 @@ export async function handleJsonResponse(flow: Flow, up: Dispatcher.ResponseData
 
   let result;
   try {
-    result = await guard.inspect('response', route.adapter.responseSegments(target.subpath, parsed));
+    result = await guard.inspect('response', body.segments());
   } catch (err) {
     ctx.logger.warn({ reqId: x.id, route: route.name, err: errName(err) }, 'response scan failed');
     return cannotScan('LG_ERR_SCAN_FAILED', `scanning failed: ${errName(err)}`);
@@ -119,12 +163,20 @@ export async function handleJsonResponse(flow: Flow, up: Dispatcher.ResponseData
   let out = got.buf;
   if (result.rewrites.size > 0 && !result.decision.shadow) {
     try {
-      out = Buffer.from(JSON.stringify(applyRewrites(parsed, result.rewrites)));
+      out = body.rewrite(result.rewrites);
     } catch (err) {
       return cannotScan('LG_ERR_SCAN_FAILED', `redaction could not be applied: ${errName(err)}`);
     }
   }
   send(flow, up.statusCode, headers, out);
+}
+
+function upstreamBroke(flow: Flow, route: Route, err: unknown): void {
+  const { ctx, x, res } = flow;
+  const f = upstreamFailure(route.upstream, err);
+  x.upstreamError = f.kind;
+  ctx.metrics.upstreamErrors.inc({ route: route.name, kind: f.kind });
+  sendProviderError(res, x, route.adapter, f.kind, `leakgate: ${f.message}`, { code: f.code });
 }
 
 /** Applies a response decision's action; true when the response was replaced by an error. */
