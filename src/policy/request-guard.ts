@@ -6,6 +6,7 @@ import { buildRewrites, failureDecision, scanContextFor, SCAN_FAILED, type Guard
 import { decideFinding, summarize, type Scope } from './decide.js';
 import { errorSummary, recordDecision, type RowMeta } from './record.js';
 import { scanSegments } from './segment-scan.js';
+import { boundaryWindows, crossingFindings } from './split-parts.js';
 import { createStreamGuard } from './stream-guard.js';
 import type { Decision, Direction, GuardResult, RequestGuard, RequestMeta, StreamGuard } from './types.js';
 import { RedactionVault } from './vault.js';
@@ -36,7 +37,16 @@ export function createRequestGuard({ core, meta, scope }: RequestGuardOptions): 
     const engine = core.engine();
     let scanned;
     try {
-      scanned = await scanSegments(engine, core.cache, segments, scanContextFor(direction));
+      const ctx = scanContextFor(direction);
+      scanned = await scanSegments(engine, core.cache, segments, ctx);
+      const windows = boundaryWindows(segments);
+      if (windows.length > 0) {
+        const across = await scanSegments(engine, core.cache, windows.map((w) => w.seg), ctx);
+        for (const w of windows) {
+          const own = across.findings.filter((f) => f.path === w.seg.path);
+          if (own.length > 0) scanned.findings.push(...crossingFindings(w, own));
+        }
+      }
     } catch (err) {
       core.logger?.error({ requestId: meta.requestId, direction, err: errorSummary(err) }, 'scan failed; fail mode applies');
       return { decision: await failure(direction, SCAN_FAILED, `scanning could not complete; ${scope.fail === 'closed' ? 'blocked' : 'forwarded unscanned'} (fail: ${scope.fail})`), rewrites: new Map() };
