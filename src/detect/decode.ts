@@ -1,6 +1,9 @@
 // Nested encodings in text: base64 blobs, URL-encoding (%xx) and \uXXXX / \xXX escapes. Only runs
 // that look encoded are decoded, each decoded layer is scanned by the same rules, and findings in
-// it map back to the span of the encoded run in the original text. Bounded by depth and size.
+// it map back to the span of the encoded run in the original text. Bounded by depth and by a
+// per-scan budget; nothing is skipped silently: over the budget the scan fails (ScanBudgetError),
+// and the guard applies its fail mode (closed by default) instead of forwarding undecoded text.
+import { LeakgateError } from '../errors.js';
 import type { EncodedText } from './regex.js';
 import { CHARSET_TABLES, findRuns, type Run } from './runs.js';
 
@@ -21,17 +24,20 @@ const RUN_CHARS = (() => {
   return t;
 })();
 
-/** Runs containing `marker` (found with indexOf), expanded to RUN_CHARS boundaries, ≤ 1024 chars. */
+/** Runs containing `marker` (found with indexOf), expanded to RUN_CHARS boundaries (each side ≤ MAX_SIDE chars). */
 function runsAround(text: string, marker: string, test: (run: string) => boolean): Run[] {
   const out: Run[] = [];
   let i = text.indexOf(marker);
   let lastEnd = -1;
-  while (i !== -1 && out.length < MAX_RUNS) {
+  while (i !== -1) {
     if (i >= lastEnd) {
-      let s = i;
+      let s = Math.max(i - MAX_SIDE, lastEnd, 0);
       let e = i + 1;
-      while (s > 0 && i - s < 512 && (RUN_CHARS[text.charCodeAt(s - 1)] ?? 0) === 1) s--;
-      while (e < text.length && e - i < 512 && (RUN_CHARS[text.charCodeAt(e)] ?? 0) === 1) e++;
+      // Back to the run start (not before the previous run's end: runs never overlap).
+      let b = i;
+      while (b > s && (RUN_CHARS[text.charCodeAt(b - 1)] ?? 0) === 1) b--;
+      s = b;
+      while (e < text.length && e - i < MAX_SIDE && (RUN_CHARS[text.charCodeAt(e)] ?? 0) === 1) e++;
       if (test(text.slice(s, e))) out.push({ start: s, end: e });
       lastEnd = e;
     }
@@ -40,8 +46,30 @@ function runsAround(text: string, marker: string, test: (run: string) => boolean
   return out;
 }
 
-const MAX_RUNS = 64;
-const MAX_RUN_CHARS = 64 * 1024;
+const MAX_SIDE = 4096;
+/** Decoded runs per scanned segment (all layers): a floor plus one per 64 characters of input. */
+const RUNS_FLOOR = 4096;
+const RUNS_PER_CHAR = 1 / 64;
+/** A single encoded run longer than this is not decoded: the scan fails instead. */
+const MAX_RUN_CHARS = 16 * 1024 * 1024;
+/** Decoded text shorter than this cannot hold a credential; not rescanned, not counted. */
+const MIN_DECODED = 8;
+
+/** The scan needed more decoding work than its budget allows; the guard's fail mode applies. */
+export class ScanBudgetError extends LeakgateError {
+  constructor(what: string) {
+    super('LG_ERR_SCAN_FAILED', `scan budget exceeded: ${what}`);
+  }
+}
+
+/** Decoding work left for one top-level segment scan, shared by every nested layer. */
+export interface DecodeBudget {
+  runs: number;
+}
+
+export function decodeBudgetFor(textLength: number): DecodeBudget {
+  return { runs: RUNS_FLOOR + Math.ceil(textLength * RUNS_PER_CHAR) };
+}
 
 /** Mostly printable text (so that a random blob decoded as base64 is not rescanned as garbage). */
 function printable(s: string): boolean {
@@ -80,18 +108,19 @@ function decodeEscapes(run: string): string | undefined {
 }
 
 /** The encoded runs of a text worth decoding, with their decoded text. */
-export function findEncodedRuns(enc: EncodedText): EncodedRun[] {
+export function findEncodedRuns(enc: EncodedText, budget: DecodeBudget = decodeBudgetFor(enc.text.length)): EncodedRun[] {
   const out: EncodedRun[] = [];
   const text = enc.text;
   const add = (encoding: Encoding, decode: (s: string) => string | undefined, ms: { start: number; end: number }[]): void => {
     for (const m of ms) {
-      if (out.length >= MAX_RUNS) return;
-      if (m.end - m.start > MAX_RUN_CHARS) continue;
+      if (m.end - m.start > MAX_RUN_CHARS) throw new ScanBudgetError(`an encoded run of ${m.end - m.start} characters`);
       const decoded = decode(text.slice(m.start, m.end));
-      if (decoded !== undefined) out.push({ start: m.start, end: m.end, encoding, decoded });
+      if (decoded === undefined || decoded.length < MIN_DECODED) continue;
+      if (--budget.runs < 0) throw new ScanBudgetError('too many encoded runs to decode');
+      out.push({ start: m.start, end: m.end, encoding, decoded });
     }
   };
-  add('base64', decodeBase64, findRuns(text, CHARSET_TABLES.base64, 24, MAX_RUN_CHARS, true).slice(0, MAX_RUNS * 4));
+  add('base64', decodeBase64, findRuns(text, CHARSET_TABLES.base64, 24, Number.MAX_SAFE_INTEGER, true));
   add('url', decodeUrl, runsAround(text, '%', (r) => /%[0-9A-Fa-f]{2}/.test(r)));
   add('escape', decodeEscapes, runsAround(text, '\\', (r) => /\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(r)));
   return out;

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { createCandidateFinder } from './candidates.js';
 import { fileKindOf, fileSignals } from './context/file-cues.js';
-import { findEncodedRuns } from './decode.js';
+import { decodeBudgetFor, findEncodedRuns, type DecodeBudget } from './decode.js';
 import { createHoldback } from './holdback.js';
 import { loadPacks, type CompiledPack } from './packs/load.js';
 import { compilePattern, encodeText } from './regex.js';
@@ -47,16 +47,18 @@ export function createEngine(opts: EngineOptions = {}): Engine {
     .update(JSON.stringify({ packs: packs.map((p) => [p.name, p.sha256]), maxDepth, allow: opts.allow ?? [] }))
     .digest('hex');
 
-  function scanText(path: string, text: string, rctx: RuleContext, depth: number): Finding[] {
+  // Throws ScanBudgetError (LG_ERR_SCAN_FAILED) when decoding would exceed the segment's budget:
+  // a scan never silently stops decoding; the caller's fail mode decides.
+  function scanText(path: string, text: string, rctx: RuleContext, depth: number, budget: DecodeBudget): Finding[] {
     const enc = encodeText(text);
     const found = scanSegmentRules(rules, path, enc, rctx);
     if (depth <= 0) return found;
-    const runs = findEncodedRuns(enc);
+    const runs = findEncodedRuns(enc, budget);
     if (runs.length === 0) return found;
     const lines = lineIndex(text);
     const out = [...found];
     for (const run of runs) {
-      const inner = scanText(path, run.decoded, rctx, depth - 1).filter((f) => f.class !== 'benign');
+      const inner = scanText(path, run.decoded, rctx, depth - 1, budget).filter((f) => f.class !== 'benign');
       if (inner.length === 0) continue;
       // Keep an outer finding that already covers the run unless it is weaker than the decoded one.
       const best = inner.reduce((a, b) => (CLASS_ORDER[b.class] > CLASS_ORDER[a.class] || (b.class === a.class && b.confidence > a.confidence) ? b : a));
@@ -89,7 +91,7 @@ export function createEngine(opts: EngineOptions = {}): Engine {
       packs: ctx.packs ? new Set(ctx.packs) : undefined,
     };
     const out: Finding[] = [];
-    for (const seg of segments) out.push(...scanText(seg.path, seg.text, rctx, maxDepth));
+    for (const seg of segments) out.push(...scanText(seg.path, seg.text, rctx, maxDepth, decodeBudgetFor(seg.text.length)));
     return out;
   }
 

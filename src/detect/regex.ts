@@ -98,6 +98,74 @@ export interface CompiledPattern {
 export class PatternError extends Error {}
 
 /**
+ * The pattern with every group made non-capturing, and whether the `secret` group is the whole
+ * match (only zero-width `\b`, `^`, `$` or inline flags outside it). Why: RE2 finds match bounds
+ * with its DFA (forward, then reverse for the start) when no group is asked for, but needs its
+ * NFA for group offsets: ~1 µs per byte of match, so a 1 MB key block cost ~1 s with the group and
+ * ~7 ms without. When the secret is the whole match, the group is not needed at all.
+ */
+export function withoutCaptures(source: string): { stripped: string; secretIsWhole: boolean } {
+  let out = '';
+  let inClass = false;
+  let depth = 0;
+  let secretDepth = -1;
+  let secretOpen = -1;
+  let secretClose = -1;
+  for (let i = 0; i < source.length; i++) {
+    const c = source[i] as string;
+    if (c === '\\') {
+      out += c + (source[i + 1] ?? '');
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      out += c;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      out += c;
+      // A leading ']' (or '^]') is a literal member, not the end of the class.
+      if (source[i + 1] === '^') {
+        out += '^';
+        i++;
+      }
+      if (source[i + 1] === ']') {
+        out += ']';
+        i++;
+      }
+      continue;
+    }
+    if (c === '(') {
+      depth++;
+      const named = /^\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>/.exec(source.slice(i));
+      if (named) {
+        if (named[1] === 'secret' && secretOpen === -1) {
+          secretOpen = i;
+          secretDepth = depth;
+        }
+        out += '(?:';
+        i += named[0].length - 1;
+      } else if (source[i + 1] === '?') out += '(';
+      else out += '(?:';
+      continue;
+    }
+    if (c === ')') {
+      if (depth === secretDepth && secretClose === -1) secretClose = i;
+      depth--;
+      out += c;
+      continue;
+    }
+    out += c;
+  }
+  const zeroWidth = /^(?:\\b|\^|\$|\(\?[a-z]+\))*$/;
+  const secretIsWhole =
+    secretOpen !== -1 && secretClose !== -1 && zeroWidth.test(source.slice(0, secretOpen)) && zeroWidth.test(source.slice(secretClose + 1));
+  return { stripped: out, secretIsWhole };
+}
+
+/**
  * Compile an RE2 pattern. Go/PCRE-style `(?P<name>` is accepted; inline flags like `(?i)` are RE2's own.
  * `requireSecret`: the pattern must define a group named `secret`.
  */
@@ -111,7 +179,36 @@ export function compilePattern(source: string, opts: { requireSecret?: boolean; 
   }
   if (opts.requireSecret && !/\(\?<secret>/.test(normalised)) throw new PatternError('needs a named group (?<secret>…)');
   let testRe: RE2 | undefined;
+  const { stripped, secretIsWhole } = withoutCaptures(normalised);
+  // Whole-match secrets need no group offsets: match bounds come from RE2's DFA (see withoutCaptures).
+  let bare: RE2 | undefined;
+  if (secretIsWhole) {
+    try {
+      bare = new RE2(stripped, opts.ignoreCase ? 'gi' : 'g');
+    } catch {
+      bare = undefined;
+    }
+  }
+  function runBare(r: RE2, enc: EncodedText, buf: Buffer, base: number, limit: number): PatternMatch[] {
+    const out: PatternMatch[] = [];
+    r.lastIndex = 0;
+    for (let n = 0; n < limit; n++) {
+      const m = r.exec(buf);
+      if (m === null) break;
+      const len = m[0].length;
+      if (len === 0) {
+        r.lastIndex = m.index + 1;
+        continue;
+      }
+      const start = enc.toUtf16(base + m.index);
+      const end = enc.toUtf16(base + m.index + len);
+      out.push({ start, end, secretStart: start, secretEnd: end });
+    }
+    r.lastIndex = 0;
+    return out;
+  }
   function run(enc: EncodedText, buf: Buffer, base: number, limit: number): PatternMatch[] {
+    if (bare !== undefined) return runBare(bare, enc, buf, base, limit);
     const out: PatternMatch[] = [];
     re.lastIndex = 0;
     for (let n = 0; n < limit; n++) {

@@ -119,4 +119,36 @@ describe('context rules on hostile values', () => {
     const scan = engine.scanRules([{ path: 'p', text: `password = "${'0'.repeat(5000)}/${'0'.repeat(5000)}=="` }]);
     expect(Array.isArray(scan)).toBe(true);
   });
+
+  it('a random AKIA id with a low-entropy body stays genuine; real placeholder cues still demote', () => {
+    // A body with few distinct characters but no runs, sequences or periods: random-looking, ~2.8 bits.
+    const body = 'Q7KQ2ZK7QZ2K7ZQ2';
+    const id = `AKIA${body}`;
+    const f = engine.scanRules([{ path: 'p', text: `AWS_ACCESS_KEY_ID=${id}\n` }]).find((x) => x.value === id);
+    expect(f?.class).toBe('genuine');
+    expect(f?.signals).toContain('entropy:low');
+    for (const ph of ['AKIAIOSFODNN7EXAMPLE', 'AKIAXXXXXXXXXXXXXXXX', 'AKIA1234567890ABCDEF']) {
+      const g = engine.scanRules([{ path: 'p', text: `AWS_ACCESS_KEY_ID=${ph}\n` }]).find((x) => x.value === ph);
+      expect(g?.class ?? 'none', ph).not.toBe('genuine');
+    }
+  });
+
+  it('decoding over its budget fails the scan (LG_ERR_SCAN_FAILED) instead of silently skipping runs', () => {
+    const run = '%41%42%43%44%45%46%47%48';
+    const text = Array.from({ length: 8000 }, () => run).join(' ');
+    let err: unknown;
+    try {
+      engine.scanRules([{ path: 'p', text }]);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(LeakgateError);
+    expect((err as LeakgateError).code).toBe('LG_ERR_SCAN_FAILED');
+    // Many decodable runs under the budget: the last one is still decoded.
+    const key = `AKIA${randomToken(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`;
+    const decoys = Array.from({ length: 200 }, (_, i) => Buffer.from(`Harmless note number ${i}, nothing here.`).toString('base64'));
+    const b64 = Buffer.from(`AWS_ACCESS_KEY_ID=${key}\n`).toString('base64');
+    const found = engine.scanRules([{ path: 'p', text: `${decoys.join(' ')} ${b64}` }]);
+    expect(found.some((x) => x.value === b64 && x.class === 'genuine')).toBe(true);
+  });
 });

@@ -82,16 +82,22 @@ export function classify(input: ClassifyInput): ClassDecision {
   if (s.has('checksum:invalid')) return { class: 'placeholder', confidence: 0.7, signals: added };
 
   const floor = input.entropyFloor;
+  const strongProvider = input.kind === 'provider' && input.strength === 'strong';
   if (floor !== undefined && input.bodyEntropy < floor) {
     added.push('entropy:low');
-    return { class: input.kind === 'provider' ? 'placeholder' : 'benign', confidence: 0.7, signals: added };
+    // A strong provider format (fixed prefix, fixed length and alphabet) is issued at random: a
+    // uniformly random body falls under a per-character entropy floor now and then (≈0.3% of AKIA
+    // ids under 3 bits). Only real placeholder cues (example words, x-runs, repeats, sequences,
+    // template variables: the hard cues above) demote it; low entropy alone only lowers confidence.
+    if (!strongProvider) return { class: input.kind === 'provider' ? 'placeholder' : 'benign', confidence: 0.7, signals: added };
+    conf -= 0.1;
   }
 
   if (s.has('checksum:valid')) conf = Math.max(conf, 0.99);
   const contextCues = input.signals.filter((x) => CONTEXT_PLACEHOLDER.has(x)).length;
   const inComment = s.has('in-comment');
 
-  if (input.kind === 'provider' && input.strength === 'strong') {
+  if (strongProvider) {
     conf -= 0.1 * contextCues + (inComment ? 0.05 : 0);
     return { class: 'genuine', confidence: clamp(conf), signals: added };
   }
