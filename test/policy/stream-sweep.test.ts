@@ -39,7 +39,9 @@ describe.runIf(process.env.LEAKGATE_STREAM_SWEEP)('stream sweep over every pack 
         for (const pieces of chunkings) {
           const run = pushAll(guard.begin(meta()).openStream(), 'c', pieces);
           // A prefix that also occurs outside the secret (a common word) is not a leak.
-          const leak = text.indexOf(prefix) === text.indexOf(value) && run.chunks.some((c) => c.includes(prefix));
+          // Markers are stripped first: `[REDACTED:rubygems-api-key]` names the prefix, it does not leak it.
+          const shown = run.out.replace(/\[REDACTED:[a-z0-9-]+\]/g, '');
+          const leak = text.indexOf(prefix) === text.indexOf(value) && shown.includes(prefix);
           const ok = blocked ? run.blocked && !leak : !run.blocked && run.out === expected && !leak;
           if (!ok) {
             failures.push(`${pack.name}/${d.id}: ${leak ? 'leaks a prefix' : 'differs'} with ${pieces.length} chunks: ${JSON.stringify(run.out.slice(18, 90))}`);
