@@ -1,6 +1,7 @@
 // Stage 1: candidates. One keyword prefilter pass over the encoded segment picks the detectors
 // that can match; only those run. Entropy settings add unknown-format candidates.
 import type { CompiledDetector, CompiledEntropy, CompiledPack } from './packs/load.js';
+import { gateFor, type HitGate } from './gates.js';
 import { compileKeywordScanner, type KeywordScanner } from './prefilter.js';
 import type { EncodedText } from './regex.js';
 import { CHARSET_TABLES, findRuns, type Run } from './runs.js';
@@ -50,6 +51,8 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
     }
   });
   const scanner: KeywordScanner = compileKeywordScanner(keywords);
+  // Per keyword, per detector: a cheap check of the hit before it opens a regex window (gates.ts).
+  const gates: (HitGate | undefined)[][] = byKeyword.map((dets, ki) => dets.map((di) => gateFor(detectors[di]?.pattern.source ?? '', keywords[ki] ?? '')));
   // Detectors whose matches can span many lines (key blocks) run on the whole segment once a keyword
   // is present; the rest run only on a few lines around each keyword occurrence.
   const wide = detectors.map((d) => /\[\\s\\S\]|\\s[*+]|\\s\{\d+,\d{3,}\}|\{\d+,\}/.test(d.pattern.source));
@@ -79,7 +82,11 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
           for (let k = 0; k < 2 && e !== -1; k++) e = buf.indexOf(10, e + 1);
           we = e === -1 ? blen : e;
         }
-        for (const di of dets) {
+        const g = gates[ki];
+        for (let j = 0; j < dets.length; j++) {
+          const di = dets[j] as number;
+          const gate = g?.[j];
+          if (gate !== undefined && !gate(buf, start)) continue;
           let list = windows.get(di);
           if (list === undefined) {
             list = [];

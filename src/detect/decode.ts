@@ -25,12 +25,13 @@ const RUN_CHARS = (() => {
 })();
 
 /** Runs containing `marker` (found with indexOf), expanded to RUN_CHARS boundaries (each side ≤ MAX_SIDE chars). */
-function runsAround(text: string, marker: string, test: (run: string) => boolean): Run[] {
+function runsAround(text: string, marker: string, starts: (text: string, at: number) => boolean, test: (run: string) => boolean): Run[] {
   const out: Run[] = [];
   let i = text.indexOf(marker);
   let lastEnd = -1;
   while (i !== -1) {
-    if (i >= lastEnd) {
+    // Most markers (`\n` in code, `%` in prose) do not start an escape: skip them without building a run.
+    if (i >= lastEnd && starts(text, i)) {
       let s = Math.max(i - MAX_SIDE, lastEnd, 0);
       let e = i + 1;
       // Back to the run start (not before the previous run's end: runs never overlap).
@@ -69,6 +70,15 @@ export interface DecodeBudget {
 
 export function decodeBudgetFor(textLength: number): DecodeBudget {
   return { runs: RUNS_FLOOR + Math.ceil(textLength * RUNS_PER_CHAR) };
+}
+
+function isHex(text: string, from: number, n: number): boolean {
+  if (from + n > text.length) return false;
+  for (let k = from; k < from + n; k++) {
+    const c = text.charCodeAt(k) | 32;
+    if (!((c >= 48 && c <= 57) || (c >= 97 && c <= 102))) return false;
+  }
+  return true;
 }
 
 /** Mostly printable text (so that a random blob decoded as base64 is not rescanned as garbage). */
@@ -121,7 +131,7 @@ export function findEncodedRuns(enc: EncodedText, budget: DecodeBudget = decodeB
     }
   };
   add('base64', decodeBase64, findRuns(text, CHARSET_TABLES.base64, 24, Number.MAX_SAFE_INTEGER, true));
-  add('url', decodeUrl, runsAround(text, '%', (r) => /%[0-9A-Fa-f]{2}/.test(r)));
-  add('escape', decodeEscapes, runsAround(text, '\\', (r) => /\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(r)));
+  add('url', decodeUrl, runsAround(text, '%', (t, at) => isHex(t, at + 1, 2), (r) => /%[0-9A-Fa-f]{2}/.test(r)));
+  add('escape', decodeEscapes, runsAround(text, '\\', (t, at) => (t[at + 1] === 'u' && isHex(t, at + 2, 4)) || (t[at + 1] === 'x' && isHex(t, at + 2, 2)), (r) => /\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(r)));
   return out;
 }

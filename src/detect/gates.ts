@@ -1,0 +1,324 @@
+// Cheap per-hit checks that decide, before any RE2 call, whether a keyword hit can start a match
+// of its detector. A keyword is found case-insensitively by the Aho-Corasick prefilter; most hits of
+// short keywords (`ac`, `pat`, `line`, `sk`) are ordinary words. Each gate is derived from the
+// detector's own pattern, so it can only skip windows the pattern could not match:
+// - literal gate: the secret starts with a case-sensitive literal (`AC`, `pat`, `st.`): the hit must
+//   be that literal in exact case, at a word boundary when the pattern asks for one, and followed by
+//   the minimum run of the pattern's next character class (`[a-f0-9]{32}` → 32 such bytes);
+// - assignment gate: the pattern's name part (which holds the keyword) is followed at top level by an
+//   assignment (`[:=]`, `(?:={1,3}|…)`): a `=` or `:` must follow the hit on the same line.
+
+export interface HitGate {
+  /** true: the hit at byte offset `start` may begin a match; false: skip it. */
+  (buf: Uint8Array, start: number): boolean;
+}
+
+const WORD = new Uint8Array(256);
+for (let c = 0; c < 256; c++) WORD[c] = /[A-Za-z0-9_]/.test(String.fromCharCode(c)) ? 1 : 0;
+
+/** Members of a simple RE2 character class body (ranges, escapes \d \w \s, literal chars); undefined if unsupported. */
+function classTable(body: string): Uint8Array | undefined {
+  const t = new Uint8Array(256);
+  let negate = false;
+  let i = 0;
+  if (body[0] === '^') {
+    negate = true;
+    i = 1;
+  }
+  const chars: number[] = [];
+  const add = (from: number, to: number): void => {
+    for (let c = from; c <= to && c < 256; c++) t[c] = 1;
+  };
+  while (i < body.length) {
+    let c = body[i] as string;
+    if (c === '\\') {
+      const e = body[i + 1];
+      if (e === undefined) return undefined;
+      if (e === 'd') add(48, 57);
+      else if (e === 'w') {
+        add(48, 57);
+        add(65, 90);
+        add(97, 122);
+        add(95, 95);
+      } else if (e === 's') for (const s of [9, 10, 11, 12, 13, 32]) add(s, s);
+      else if (/[A-Za-z]/.test(e)) return undefined;
+      else chars.push(e.charCodeAt(0));
+      i += 2;
+      continue;
+    }
+    if (c === '[') return undefined;
+    if (body[i + 1] === '-' && i + 2 < body.length && body[i + 2] !== '\\') {
+      add(c.charCodeAt(0), (body[i + 2] as string).charCodeAt(0));
+      i += 3;
+      continue;
+    }
+    c = body[i] as string;
+    chars.push(c.charCodeAt(0));
+    i++;
+  }
+  for (const c of chars) add(c, c);
+  if (negate) for (let c = 0; c < 256; c++) t[c] = t[c] ? 0 : 1;
+  return t;
+}
+
+/** Index of the `)` closing the group opened at `open`, or -1. */
+function closeOf(src: string, open: number): number {
+  let depth = 0;
+  let inClass = false;
+  for (let i = open; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (src[i + 1] === '^') i++;
+      if (src[i + 1] === ']') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')' && --depth === 0) return i;
+  }
+  return -1;
+}
+
+/** Does `src` (a group body) hold a `|` at its own top level? */
+function hasTopLevelBar(src: string): boolean {
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < src.length; i++) {
+    const c = src[i];
+    if (c === '\\') {
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (c === '[') {
+      inClass = true;
+      if (src[i + 1] === '^') i++;
+      if (src[i + 1] === ']') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === 0) return true;
+  }
+  return false;
+}
+
+interface LiteralShape {
+  literal: string;
+  /** Bytes allowed just before the literal (undefined: anything). */
+  before?: Uint8Array;
+  cls?: Uint8Array;
+  min: number;
+}
+
+/** The literal the secret must start with, and the class run that must follow it. */
+export function literalShape(source: string): LiteralShape | undefined {
+  if (/^\(\?[a-z]*i/.test(source)) return undefined;
+  const head = /^(\\b|\(\?:\^\|\[\^[^\]]*\]\))?\(\?P?<secret>/.exec(source);
+  if (!head) return undefined;
+  const open = (head[1] ?? '').length;
+  const close = closeOf(source, open);
+  if (close === -1) return undefined;
+  const group = source.slice(head[0].length, close);
+  if (hasTopLevelBar(group)) return undefined;
+  let literal = '';
+  let i = 0;
+  for (; i < group.length; i++) {
+    const c = group[i] as string;
+    if (/[A-Za-z0-9_:/=-]/.test(c)) literal += c;
+    else if (c === '\\' && /[.\-_/+:]/.test(group[i + 1] ?? '')) {
+      literal += group[i + 1];
+      i++;
+    } else break;
+  }
+  // A quantifier makes the literal's last character optional.
+  if (/^[?*{]/.test(group.slice(i))) {
+    literal = literal.slice(0, -1);
+    return literal.length >= 2 ? { literal, before: beforeTable(head[1], literal), min: 0 } : undefined;
+  }
+  if (literal.length < 2) return undefined;
+  const rest = group.slice(i);
+  const m = /^\[((?:\\.|[^\]\\])+)\](?:\{(\d+)(?:,\d*)?\}|(\+))/.exec(rest);
+  const cls = m ? classTable(m[1] as string) : undefined;
+  const min = cls ? Math.min(64, m?.[3] ? 1 : Number(m?.[2] ?? 0)) : 0;
+  return { literal, before: beforeTable(head[1], literal), cls, min };
+}
+
+/** `\b` before a word character: a non-word byte; `(?:^|[^…])`: that class (start of text always passes). */
+function beforeTable(head: string | undefined, literal: string): Uint8Array | undefined {
+  if (head === undefined) return undefined;
+  if (head === '\\b') {
+    if (WORD[literal.charCodeAt(0)] !== 1) return undefined;
+    const t = new Uint8Array(256);
+    for (let c = 0; c < 256; c++) t[c] = WORD[c] === 1 ? 0 : 1;
+    return t;
+  }
+  const m = /^\(\?:\^\|\[(\^[^\]]*)\]\)$/.exec(head);
+  return m ? classTable(m[1] as string) : undefined;
+}
+
+const OPS = ['[:=]', '(?:={1,3}|', '(?::=|=>|[:=])', '\\s{0,2}=', '\\s{0,3}='];
+
+/**
+ * The pattern part before the secret group, when it has a top-level assignment (`[:=]`,
+ * `(?:={1,3}|…`): `name` is the part before the operator (it holds the keyword), `between` the part
+ * from the operator to the secret group.
+ */
+export function assignmentPrefix(source: string): { name: string; between: string } | undefined {
+  const at = source.search(/\(\?P?<secret>/);
+  if (at <= 0) return undefined;
+  const prefix = source.slice(0, at);
+  // A flag group wrapping the whole prefix, `(?i:…)`, counts as the top level.
+  const base = /^\(\?[a-z]+:/.test(prefix) && closeOf(prefix, 0) === prefix.length - 1 ? 1 : 0;
+  let depth = 0;
+  let inClass = false;
+  for (let i = 0; i < prefix.length; i++) {
+    const c = prefix[i];
+    if (c === '\\') {
+      if (depth === base && OPS.some((op) => prefix.startsWith(op, i))) return { name: prefix.slice(0, i), between: prefix.slice(i) };
+      i++;
+      continue;
+    }
+    if (inClass) {
+      if (c === ']') inClass = false;
+      continue;
+    }
+    if (depth === base && OPS.some((op) => prefix.startsWith(op, i))) return { name: prefix.slice(0, i), between: prefix.slice(i) };
+    if (c === '[') {
+      inClass = true;
+      if (prefix[i + 1] === '^') i++;
+      if (prefix[i + 1] === ']') i++;
+    } else if (c === '(') depth++;
+    else if (c === ')') depth--;
+    else if (c === '|' && depth === base) return undefined;
+  }
+  return undefined;
+}
+
+/** Operator, quote and spacing tokens that may sit between the operator and the value. */
+const BETWEEN_TOKENS = [
+  String.raw`(?:={1,3}|!=|[:?+.!]{1,3}=|=>|:|->|<-|\|\|=)`,
+  String.raw`(?::=|=>|[:=])`,
+  String.raw`(?:Bearer\s+|Basic\s+|token\s+)?`,
+  String.raw`(?:Bearer\s{1,3})?`,
+  String.raw`(?:[@$rbfu]?)`,
+  String.raw`[:=]{1,2}`,
+  String.raw`[:=]`,
+  String.raw`[\"'` + '`' + String.raw`]?`,
+  String.raw`[\"'` + '`' + String.raw`]`,
+  `["'` + '`' + `]?`,
+  `["']?`,
+  `["'` + '`' + `]`,
+  `["']`,
+  String.raw`\\?`,
+  String.raw`\s{0,3}`,
+  String.raw`\s{0,2}`,
+  '>?',
+  '=',
+  ')',
+];
+export function onlyOperators(between: string): boolean {
+  let rest = between;
+  for (let guard = 0; rest.length > 0 && guard < 32; guard++) {
+    const t = BETWEEN_TOKENS.find((x) => rest.startsWith(x));
+    if (t === undefined) return false;
+    rest = rest.slice(t.length);
+  }
+  return rest.length === 0;
+}
+
+/** The class and minimum run the secret value starts with (`[A-Za-z0-9]{64}` → 64), if simple. */
+function valueShape(source: string): { cls: Uint8Array; min: number } | undefined {
+  const at = source.search(/\(\?P?<secret>/);
+  if (at < 0) return undefined;
+  const close = closeOf(source, at);
+  if (close === -1) return undefined;
+  const head = /^\(\?P?<secret>/.exec(source.slice(at))?.[0] ?? '';
+  const group = source.slice(at + head.length, close);
+  if (hasTopLevelBar(group)) return undefined;
+  const m = /^\[((?:\\.|[^\]\\])+)\]\{(\d+)(?:,\d*)?\}/.exec(group);
+  if (!m) return undefined;
+  const cls = classTable(m[1] as string);
+  return cls ? { cls, min: Math.min(48, Number(m[2])) } : undefined;
+}
+
+const SKIP_BEFORE_VALUE = new Uint8Array(256);
+for (const ch of ' \t"\'`=:>!?+.@$\\') SKIP_BEFORE_VALUE[ch.charCodeAt(0)] = 1;
+
+function assignmentGate(source: string, keyword: string): HitGate | undefined {
+  const a = assignmentPrefix(source);
+  if (a === undefined || !a.name.toLowerCase().includes(keyword)) return undefined;
+  // The value run is checked only when nothing but operators, quotes and spacing sit between.
+  const value = onlyOperators(a.between) ? valueShape(source) : undefined;
+  return (buf, start) => {
+    const end = Math.min(buf.length, start + 200);
+    let k = start;
+    for (; k < end; k++) {
+      const c = buf[k];
+      if (c === 10) return false;
+      if (c === 61 || c === 58) break;
+    }
+    if (k >= end) return false;
+    if (value === undefined) return true;
+    let v = k;
+    while (v < buf.length && v - k < 16 && SKIP_BEFORE_VALUE[buf[v] as number] === 1) v++;
+    // r"…", b'…', f"…", u"…" string prefixes; Bearer/Basic/token schemes.
+    if (/[rbfu]/i.test(String.fromCharCode(buf[v] ?? 0)) && (buf[v + 1] === 34 || buf[v + 1] === 39)) v += 2;
+    const word = Buffer.from(buf.subarray(v, v + 7)).toString('latin1').toLowerCase();
+    if (/^(?:bearer|basic|token)\s/.test(word)) return true;
+    for (let n = 0; n < value.min; n++) if (value.cls[buf[v + n] as number] !== 1) return false;
+    return true;
+  };
+}
+
+/** The gate for hits of `keyword` (lower-case) on a detector with this pattern; undefined = always run. */
+export function gateFor(source: string, keyword: string): HitGate | undefined {
+  const shape = literalShape(source);
+  if (shape) {
+    const lit = shape.literal;
+    const low = lit.toLowerCase();
+    if (keyword.startsWith(low) || low.startsWith(keyword)) {
+      const bytes = Buffer.from(lit);
+      const before = shape.before;
+      const cls = shape.cls;
+      const min = shape.min;
+      return (buf, start) => {
+        if (start + bytes.length + min > buf.length) return false;
+        for (let k = 0; k < bytes.length; k++) if (buf[start + k] !== bytes[k]) return false;
+        if (before && start > 0 && before[buf[start - 1] as number] !== 1) return false;
+        if (cls) {
+          const from = start + bytes.length;
+          for (let k = 0; k < min; k++) if (cls[buf[from + k] as number] !== 1) return false;
+        }
+        return true;
+      };
+    }
+  }
+  return assignmentGate(source, keyword) ?? anchorGate(source, keyword);
+}
+
+const NAME_CHAR = new Uint8Array(256);
+for (let c = 0; c < 256; c++) NAME_CHAR[c] = /[\w.-]/.test(String.fromCharCode(c)) || c >= 128 ? 1 : 0;
+
+/**
+ * Patterns that open with an anchor character before the key name (`<name…>` XML elements,
+ * `"name…"` quoted arguments): the name run holding the hit must start right after that anchor.
+ */
+function anchorGate(source: string, keyword: string): HitGate | undefined {
+  const m = /^(?:\(\?i\))?(<|\[((?:\\.|[^\]\\])+)\])\[\\w\.-\]\*/.exec(source);
+  if (!m || !source.slice(m[0].length, m[0].length + 4000).toLowerCase().includes(keyword)) return undefined;
+  const anchor = m[1] === '<' ? classTable('<') : classTable(m[2] as string);
+  if (!anchor) return undefined;
+  return (buf, start) => {
+    let k = start;
+    while (k > 0 && start - k < 64 && NAME_CHAR[buf[k - 1] as number] === 1) k--;
+    return k > 0 && anchor[buf[k - 1] as number] === 1;
+  };
+}
