@@ -2,108 +2,181 @@
 // every trailing word would delay each event by a token gap, so the rule is the other way round: the
 // trailing run (the characters since the last whitespace) is released only when it cannot be the
 // start of anything a detector flags: plain lowercase or capitalised words that are neither a prefix
-// of a provider's value literal nor hex-like, bare punctuation, whitespace. Everything else is held
-// (bounded by maxHold): runs with digits, symbols or mixed case, runs after a secret cue, known
-// prefixes, open private-key blocks and values inside an XML element whose closing tag is still due.
+// of a provider keyword nor hex-like, bare punctuation, whitespace. Everything else is held (bounded
+// by maxHold): runs with digits, symbols or mixed case, runs after a secret cue, known prefixes,
+// open private-key blocks, values inside an XML element whose closing tag is still due, and a
+// random-looking token until its line ends (a keyword later on the line can make it a finding).
 
 export interface HoldbackPolicy {
   holdback(text: string): number;
 }
 
-// A value right after one of these may be a secret even when it looks like a plain word.
+// A value right after one of these may be a secret even when it looks like a plain word (it may
+// still grow: `password: sunshine` + `42`). Only runs that would otherwise be released need it.
 const CUE_BEFORE =
-  /(?:[=:]\s*|\b(?:bearer|basic|token|bot|splunk)\s+|\bauthorization:\s*["'`]?[\w-]+\s+|\b(?:password|passwd|pwd|secret|token|key|apikey|api_key)\s+(?:is\s+)?|(?:^|\s)-u\s+|--user\s+)$/i;
-// Opening / closing punctuation around a word ("(see", "word,", "**Note**:") judged without it.
-const OPENERS = /^[(\[{"'`<*_~]+/;
-const CLOSERS = /[)\]}"'`>*_~.,;:!?]+$/;
-// A start marker of a multi-line private-key format and the marker that closes it.
-const BLOCKS: readonly { begin: RegExp; end: RegExp }[] = [
-  { begin: /-{4,5} ?BEGIN [A-Z0-9 ]*PRIVATE KEY(?: BLOCK)? ?-{4,5}/g, end: /-{4,5} ?END [A-Z0-9 ]*-{4,5}/ },
-  { begin: /PuTTY-User-Key-File-\d+:/g, end: /Private-MAC: [0-9a-fA-F]+[^0-9a-fA-F]/ },
+  /(?:[=:]\s*["'`]?|\b(?:bearer|basic|token|bot|splunk)\s+|\bauthorization:\s*["'`]?[\w-]+\s+|\b(?:password|passwd|pwd|secret|token|key|apikey|api_key)\s+(?:is\s+)?|(?:^|\s)-[up]\s+|--user\s+)$/i;
+// Opening / closing punctuation around a word ("(see", "word,", "**Note**") judged without it. A
+// trailing `_` or `:` is kept: `ghp_`, `postgresql:` are how values start.
+const OPENERS = /^[(\[{"'`<*~]+/;
+const CLOSERS = /[)\]}"'`>*~.,;!?]+$/;
+// A prose word: lower case or capitalised, maybe a contraction ("Here's", "don't", "I'm").
+const WORD = /^(?:\p{Lu}?\p{Ll}+|\p{Lu})(?:['\u2019]\p{Ll}{1,2})?$/u;
+const HEX_WORD = /^[a-f]+$/i;
+const VOWEL = /[aeiouy]/i;
+// Multi-line private-key formats: a start marker and the marker that closes the block.
+const BLOCKS: readonly { find: string; begin: RegExp; end: RegExp }[] = [
+  { find: 'BEGIN ', begin: /-{4,5} ?BEGIN [A-Z0-9 ]{0,40}PRIVATE KEY(?: BLOCK)? ?-{4,5}/y, end: /-{4,5} ?END [A-Z0-9 ]{0,60}-{4,5}/ },
+  { find: 'PuTTY-User-Key-File-', begin: /PuTTY-User-Key-File-\d{1,3}:/y, end: /Private-MAC: [0-9a-fA-F]{16,128}[^0-9a-fA-F]/ },
 ];
 // The text so far could still grow into a BEGIN marker ("-", "-----BEGIN RSA PRIV", "---- BEGIN …--").
-const PARTIAL_BEGIN = /(?:-{1,5}|---- )(?:B(?:E(?:G(?:I(?:N(?: [A-Z0-9 ]*-{0,5})?)?)?)?)?)?$/;
-// A value after an XML start tag, maybe followed by whitespace and part of the closing tag: the
-// element's detectors need the closing tag, so the value is held until it arrives.
-const XML_VALUE = /<[\w.:-]+>\s{0,40}([^\s<>]{1,256})\s{0,40}(?:<\/?[\w.:-]*)?$/;
-const HEX_WORD = /^[a-f]+$/i;
-// A prose word: lower case or capitalised, maybe a contraction ("Here's", "don't", "I'm").
-const WORD = /^(?:\p{Lu}?\p{Ll}+|\p{Lu})(?:['’]\p{Ll}{1,2})?$/u;
-const VOWEL = /[aeiouy]/i;
+const PARTIAL_BEGIN = /(?:-{1,5}|---- )(?:B(?:E(?:G(?:I(?:N(?: [A-Z0-9 ]{0,40}-{0,5})?)?)?)?)?)?$/;
+// How long a random-looking token is kept after it ends, waiting for the rest of its line.
+const LINE_WAIT = 64;
 
-export function createHoldback(providerPrefixes: readonly string[], maxHold: number): HoldbackPolicy {
-  const keywords = [...new Set(providerPrefixes.map((k) => k.toLowerCase()).filter((k) => k.length >= 2 && !/\s/.test(k)))];
-  // Literals a value starts with ("sk-", "xoxb-", "hvs.", "ya29."): they carry a non-letter. Bare
-  // words ("heroku", "stream") are names that sit next to a value, not in it, so a prose word that
-  // merely begins like one is not held, except when written in capitals (AKIA…, AIza…, EAAA…).
-  const literals = keywords.filter((k) => /[^\p{L}]/u.test(k));
+/** All prefixes of a keyword set, for O(word length) "could still become / already starts with". */
+class PrefixIndex {
+  readonly #prefixes = new Set<string>();
+  readonly #words: Set<string>;
+  readonly #lengths: number[];
 
-  /** `word` (lower case) could still become, or already starts with, one of `list`. */
-  function prefixOf(word: string, list: readonly string[]): boolean {
-    for (const k of list) if (k.startsWith(word) || word.startsWith(k)) return true;
+  constructor(words: readonly string[]) {
+    this.#words = new Set(words);
+    this.#lengths = [...new Set(words.map((w) => w.length))].sort((a, b) => a - b);
+    for (const w of words) for (let i = 1; i <= w.length; i++) this.#prefixes.add(w.slice(0, i));
+  }
+
+  /** `word` (lower case) is the start of a keyword. */
+  begins(word: string): boolean {
+    return this.#prefixes.has(word);
+  }
+
+  /** `word` (lower case) starts with a whole keyword. */
+  extends(word: string): boolean {
+    for (const n of this.#lengths) {
+      if (n > word.length) break;
+      if (this.#words.has(word.slice(0, n))) return true;
+    }
     return false;
   }
+}
+
+function randomLooking(token: string): boolean {
+  for (const part of token.split(/[^A-Za-z0-9]+/)) {
+    if (part.length < 16) continue;
+    const classes = (/[a-z]/.test(part) ? 1 : 0) + (/[A-Z]/.test(part) ? 1 : 0) + (/[0-9]/.test(part) ? 1 : 0);
+    if (classes >= 2 && /[0-9]|[A-Z].*[A-Z].*[A-Z]/.test(part)) return true;
+  }
+  return false;
+}
+
+export function createHoldback(providerKeywords: readonly string[], maxHold: number): HoldbackPolicy {
+  const keywords = [...new Set(providerKeywords.map((k) => k.toLowerCase()).filter((k) => k.length >= 2 && !/\s/.test(k)))];
+  // Literals carrying a non-letter ("sk-", "xoxb-", "hvs.", "ya29.") start a value: every prefix of
+  // one is held. All-letter keywords are provider names or codes ("postgres", "dapi", "akia"); a
+  // value may start with one too (URL scheme, prefix code), so a word of three letters or more that
+  // begins or extends one is held, and so is any capitalised run that does.
+  const literals = new PrefixIndex(keywords.filter((k) => /[^\p{L}]/u.test(k)));
+  const names = new PrefixIndex(keywords.filter((k) => /^\p{L}+$/u.test(k)));
+  const all = new PrefixIndex(keywords);
 
   /** Could this whitespace-free run be (the start of) a secret? */
   function suspicious(run: string, before: string): boolean {
     if (CUE_BEFORE.test(before) && !/^[.,;:!?)\]}]+$/.test(run)) return true;
     const low = run.toLowerCase();
-    if (prefixOf(low, literals)) return true;
-    const core = run.replace(OPENERS, '').replace(CLOSERS, '');
-    if (core.length === 0) return false;
+    if (literals.begins(low) || literals.extends(low)) return true;
     // Right after an opening quote or backtick a value is likely (`"key": "…`, `` `…` ``): hold it whole.
     if (/["'`]/.test(OPENERS.exec(run)?.[0] ?? '')) return true;
+    // "Note:" closes a prose label; a lower-case "word:" may be a URL scheme or a key.
+    const core = run.replace(OPENERS, '').replace(CLOSERS, '').replace(/^(\p{Lu}\p{Ll}+):$/u, '$1');
+    if (core.length === 0) return false;
     const lowCore = core.toLowerCase();
-    if (lowCore !== low && prefixOf(lowCore, literals)) return true;
+    if (lowCore !== low && (literals.begins(lowCore) || literals.extends(lowCore))) return true;
     // Capitals: a prose acronym, or a provider prefix such as AKIA / NRAK / GOCSPX.
-    if (/^\p{Lu}+$/u.test(core)) return core.length >= 16 || prefixOf(lowCore, keywords) || (core.length > 1 && HEX_WORD.test(core));
-    // A plain word (lower case, or capitalised): released unless it could be a hex string or is no
-    // word at all (no vowel: "df", "xkcd", "https").
+    if (/^\p{Lu}+$/u.test(core)) return core.length >= 16 || all.begins(lowCore) || all.extends(lowCore) || (core.length > 1 && HEX_WORD.test(core));
+    // A plain word (lower case, or capitalised): released unless it could be a hex string, is no
+    // word at all (no vowel: "df", "xkcd", "https") or begins like a provider name or code.
     if (WORD.test(core)) {
-      const letters = core.replace(/['’]/g, '');
+      const letters = core.replace(/['\u2019]/g, '');
       if (/[^a-z]/i.test(letters)) return false; // other scripts: not in any secret alphabet
-      if (letters.length >= 20) return true;
+      const lower = letters.toLowerCase();
+      if (letters.length >= 20 || names.extends(lower) || (lower.length >= 3 && names.begins(lower))) return true;
       return HEX_WORD.test(letters) || !VOWEL.test(letters);
     }
     // Digits, symbols inside the word, mixed case.
     return true;
   }
 
+  /** Start of an open private-key block (its END marker not yet seen), or -1. */
   function openBlock(text: string): number {
+    const floor = Math.max(0, text.length - maxHold - 64);
     let from = -1;
     for (const b of BLOCKS) {
-      b.begin.lastIndex = Math.max(0, text.length - maxHold - 64);
-      let last = -1;
-      let lastEnd = 0;
-      for (let m = b.begin.exec(text); m; m = b.begin.exec(text)) {
-        last = m.index;
-        lastEnd = m.index + m[0].length;
+      // The last start marker wins; an earlier one is closed or past the cap.
+      for (let at = text.lastIndexOf(b.find), tries = 0; at >= floor && tries < 8; at = text.lastIndexOf(b.find, at - 1), tries++) {
+        const start = b.find === 'BEGIN ' ? Math.max(floor, at - 6) : at;
+        const head = text.slice(start, at + b.find.length + 60);
+        for (let i = 0; i <= at - start; i++) {
+          b.begin.lastIndex = i;
+          const m = b.begin.exec(head);
+          if (!m) continue;
+          if (!b.end.test(text.slice(start + i + m[0].length))) from = from === -1 ? start + i : Math.min(from, start + i);
+          break;
+        }
+        if (from !== -1) break;
       }
-      if (last !== -1 && !b.end.test(text.slice(lastEnd)) && (from === -1 || last < from)) from = last;
     }
     return from;
+  }
+
+  /** An XML start tag, a value after it and maybe part of the closing tag: where the value starts, or -1. */
+  function xmlValue(text: string): number {
+    let end = text.length;
+    const lt = text.lastIndexOf('<');
+    if (lt !== -1 && lt >= end - 64 && /^<\/?[\w.:-]*$/.test(text.slice(lt))) end = lt;
+    let i = end;
+    while (i > 0 && end - i <= 40 && /\s/.test(text[i - 1] ?? '')) i--;
+    const valueEnd = i;
+    while (i > 0 && valueEnd - i <= 256 && !/[\s<>]/.test(text[i - 1] ?? ' ')) i--;
+    if (i === valueEnd) return -1;
+    const valueStart = i;
+    while (i > 0 && valueStart - i <= 40 && /\s/.test(text[i - 1] ?? '')) i--;
+    if (text[i - 1] !== '>') return -1;
+    const open = text.lastIndexOf('<', i - 1);
+    if (open === -1 || i - open > 80 || !/^<[\w.:-]+>$/.test(text.slice(open, i))) return -1;
+    return suspicious(text.slice(valueStart, valueEnd), '') ? valueStart : -1;
+  }
+
+  /** A random-looking token earlier on the current line, within LINE_WAIT characters: its start, or -1. */
+  function lineToken(text: string, runStart: number): number {
+    const lineStart = text.lastIndexOf('\n', runStart - 1) + 1;
+    const from = Math.max(lineStart, runStart - LINE_WAIT - 256);
+    const tokens = /\S+/g;
+    tokens.lastIndex = from;
+    for (let m = tokens.exec(text); m && m.index < runStart; m = tokens.exec(text)) {
+      if (m.index === from && from !== lineStart && !/\s/.test(text[from - 1] ?? ' ')) continue;
+      if (runStart - (m.index + m[0].length) <= LINE_WAIT && randomLooking(m[0])) return m.index;
+    }
+    return -1;
   }
 
   return {
     holdback(text: string): number {
       if (text.length === 0) return 0;
-      const cap = (start: number): number => Math.min(text.length - start, maxHold);
       // An open private-key block is held whole until its END marker arrives.
       const block = openBlock(text);
-      if (block !== -1) return cap(block);
+      if (block !== -1) return Math.min(text.length - block, maxHold);
+      let start = text.length;
       const partial = PARTIAL_BEGIN.exec(text.slice(-80));
-      let hold = partial ? partial[0].length : 0;
-
-      const xml = XML_VALUE.exec(text.slice(-400));
-      if (xml?.[1] !== undefined) {
-        const start = text.length - xml[0].length + xml[0].indexOf(xml[1], xml[0].indexOf('>') + 1);
-        if (suspicious(xml[1], '')) hold = Math.max(hold, text.length - start);
-      }
+      if (partial) start = text.length - partial[0].length;
+      const xml = xmlValue(text);
+      if (xml !== -1) start = Math.min(start, xml);
 
       let i = text.length;
       while (i > 0 && !/\s/.test(text[i - 1] ?? ' ') && text.length - i < maxHold) i--;
-      if (i < text.length && suspicious(text.slice(i), text.slice(Math.max(0, i - 64), i))) hold = Math.max(hold, text.length - i);
-      return Math.min(hold, maxHold);
+      if (i < text.length && suspicious(text.slice(i), text.slice(Math.max(0, i - 64), i))) start = Math.min(start, i);
+      const token = lineToken(text, i);
+      if (token !== -1) start = Math.min(start, token);
+      return Math.min(text.length - start, maxHold);
     },
   };
 }
