@@ -4,7 +4,7 @@ import type { CompiledDetector, CompiledEntropy, CompiledPack } from './packs/lo
 import { gateFor, type HitGate } from './gates.js';
 import { compileKeywordScanner, type KeywordScanner } from './prefilter.js';
 import type { EncodedText } from './regex.js';
-import { CHARSET_TABLES, findRuns, type Run } from './runs.js';
+import { base64Runs, CHARSET_TABLES, findRuns, type Run } from './runs.js';
 import { shannonEntropy, shapeOf } from './entropy.js';
 import type { CandidateKind } from './context/classify.js';
 
@@ -117,7 +117,8 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
       if (entropyRules.length > 0) {
         const text = enc.text;
         // One pass for the widest charset; hex/alnum runs are sub-runs of base64 runs.
-        for (const run of findRuns(text, CHARSET_TABLES.base64, minEntropyLen, 1 << 20, true)) {
+        for (const run of base64Runs(enc, minEntropyLen)) {
+          if (run.end - run.start > 1 << 20) continue;
           for (const r of entropyRules) {
             if (only && !only.has(r.pack)) continue;
             const subs = r.charset === 'base64' ? [run] : subRuns(text, run, CHARSET_TABLES[r.charset], r.minLength);

@@ -5,7 +5,7 @@
 // and the guard applies its fail mode (closed by default) instead of forwarding undecoded text.
 import { LeakgateError } from '../errors.js';
 import type { EncodedText } from './regex.js';
-import { CHARSET_TABLES, findRuns, type Run } from './runs.js';
+import { base64Runs, type Run } from './runs.js';
 
 export type Encoding = 'base64' | 'url' | 'escape';
 
@@ -130,7 +130,7 @@ export function findEncodedRuns(enc: EncodedText, budget: DecodeBudget = decodeB
       out.push({ start: m.start, end: m.end, encoding, decoded });
     }
   };
-  add('base64', decodeBase64, findRuns(text, CHARSET_TABLES.base64, 24, Number.MAX_SAFE_INTEGER, true));
+  add('base64', decodeBase64, base64Runs(enc, 24));
   add('url', decodeUrl, runsAround(text, '%', (t, at) => isHex(t, at + 1, 2), (r) => /%[0-9A-Fa-f]{2}/.test(r)));
   add('escape', decodeEscapes, runsAround(text, '\\', (t, at) => (t[at + 1] === 'u' && isHex(t, at + 2, 4)) || (t[at + 1] === 'x' && isHex(t, at + 2, 2)), (r) => /\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(r)));
   return out;

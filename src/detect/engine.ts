@@ -83,12 +83,13 @@ export function createEngine(opts: EngineOptions = {}): Engine {
     return out.sort((a, b) => a.start - b.start);
   }
 
-  function scanRulesAll(segments: readonly Segment[], ctx: ScanContext = {}): Finding[] {
+  function scanRulesAll(segments: readonly Segment[], ctx: ScanContext = {}, dropBenign = false): Finding[] {
     const fileSig = fileSignals(ctx.filePath);
     const kind = ctx.fileKind ?? fileKindOf(ctx.filePath);
     const rctx: RuleContext = {
       fileSignals: kind === 'doc' && !fileSig.includes('doc-path') ? [...fileSig, 'doc-path'] : fileSig,
       packs: ctx.packs ? new Set(ctx.packs) : undefined,
+      dropBenign,
     };
     const out: Finding[] = [];
     for (const seg of segments) out.push(...scanText(seg.path, seg.text, rctx, maxDepth, decodeBudgetFor(seg.text.length)));
@@ -96,7 +97,7 @@ export function createEngine(opts: EngineOptions = {}): Engine {
   }
 
   function scanRules(segments: readonly Segment[], ctx: ScanContext = {}): Finding[] {
-    const all = scanRulesAll(segments, ctx);
+    const all = scanRulesAll(segments, ctx, !ctx.includeBenign);
     return ctx.includeBenign ? all : all.filter((f) => f.class !== 'benign');
   }
 

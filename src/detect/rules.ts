@@ -3,7 +3,7 @@
 import type { Candidate, CandidateFinder } from './candidates.js';
 import { verifyChecksum } from './checksum.js';
 import { benignSignals } from './context/benign.js';
-import { classify } from './context/classify.js';
+import { classify, HARD_PLACEHOLDER } from './context/classify.js';
 import { commentSignals } from './context/comment.js';
 import { nearbySignals } from './context/file-cues.js';
 import { keywordSignals } from './context/keyword.js';
@@ -20,7 +20,12 @@ export interface RuleContext {
   /** Signals that hold for the whole segment (file path cues). */
   fileSignals: readonly string[];
   packs?: ReadonlySet<string>;
+  /** Benign findings will be dropped by the caller: skip the context work for those known benign early. */
+  dropBenign?: boolean;
 }
+
+// `name = value` / `"name": "value"` with a secret-like name directly before the value.
+const ASSIGNED = /(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}["'`]?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?$/i;
 
 export interface RuleSet {
   finder: CandidateFinder;
@@ -56,15 +61,17 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     const value = text.slice(c.start, c.end);
     const [ls, le] = lines.lineBounds(c.start);
     const before = text.slice(Math.max(ls, c.start - 200), c.start);
+    const assigned = ASSIGNED.test(before.slice(-64)) || /bearer\s+$/i.test(before.slice(-16));
+    // An unknown-format random string not assigned to a secret-like name is benign (classify) unless a
+    // hard placeholder cue makes it a placeholder: when benign is dropped anyway, decide that first.
+    if (ctx.dropBenign && c.kind === 'entropy' && !assigned && !placeholderSignals({ value, body: value }).some((x) => HARD_PLACEHOLDER.has(x))) continue;
     const prevLineStart = ls > 0 ? lines.lineBounds(ls - 1)[0] : ls;
     const around = text.slice(Math.max(prevLineStart, c.start - 300), Math.min(le, c.end + 120));
     const body = bodyOf(value, c.prefix);
     const keyBlock = isKeyBlock(value);
     const signals: string[] = [...ctx.fileSignals];
     signals.push(...keywordSignals(before));
-    // `name = value` / `"name": "value"` with a secret-like name directly before the value.
-    if (/(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}["'`]?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?$/i.test(before.slice(-64)) || /bearer\s+$/i.test(before.slice(-16)))
-      signals.push('assigned-to-keyword');
+    if (assigned) signals.push('assigned-to-keyword');
     // Bounded look-behind: minified code has megabyte-long lines.
     signals.push(...commentSignals(c.start - ls > 400 ? text.slice(c.start - 400, c.start) : text.slice(ls, c.start), c.start - ls > 400));
     signals.push(...nearbySignals(around.replace(value, '')));

@@ -47,3 +47,19 @@ export function findRuns(text: string, member: Uint8Array, minLen: number, maxLe
   }
   return out;
 }
+
+const BASE64_MIN = 16;
+const base64Cache = new WeakMap<object, Run[]>();
+
+/**
+ * Base64-alphabet runs (with trailing '=' padding) of at least 16 characters, computed once per
+ * encoded segment: the entropy candidates and the decoder both need them.
+ */
+export function base64Runs(enc: { readonly text: string }, minLen: number): Run[] {
+  let runs = base64Cache.get(enc);
+  if (runs === undefined) {
+    runs = findRuns(enc.text, CHARSET_TABLES.base64, BASE64_MIN, Number.MAX_SAFE_INTEGER, true);
+    base64Cache.set(enc, runs);
+  }
+  return minLen <= BASE64_MIN ? runs : runs.filter((r) => r.end - r.start >= minLen);
+}

@@ -26,7 +26,7 @@ export interface ClassDecision {
 }
 
 /** Cues that on their own make a value a placeholder, whatever matched it. */
-const HARD_PLACEHOLDER = new Set([
+export const HARD_PLACEHOLDER: ReadonlySet<string> = new Set([
   'placeholder:template-var',
   'placeholder:angle-brackets',
   'placeholder:your-value',
