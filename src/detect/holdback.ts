@@ -90,7 +90,9 @@ export function createHoldback(providerKeywords: readonly string[], maxHold: num
     const core = run.replace(OPENERS, '').replace(CLOSERS, '').replace(/^(\p{Lu}\p{Ll}+):$/u, '$1');
     if (core.length === 0) return false;
     const lowCore = core.toLowerCase();
-    if (lowCore !== low && (literals.begins(lowCore) || literals.extends(lowCore))) return true;
+    // `(sk-…`, `[ghp_…`: a literal after opening punctuation (closing punctuation ends a literal).
+    const opened = low.replace(OPENERS, '');
+    if (opened !== low && (literals.begins(opened) || literals.extends(opened))) return true;
     // Capitals: a prose acronym, or a provider prefix such as AKIA / NRAK / GOCSPX.
     if (/^\p{Lu}+$/u.test(core)) return core.length >= 16 || all.begins(lowCore) || all.extends(lowCore) || (core.length > 1 && HEX_WORD.test(core));
     // A plain word (lower case, or capitalised): released unless it could be a hex string, is no

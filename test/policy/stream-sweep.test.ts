@@ -1,8 +1,8 @@
 // Sweep: every detector's own genuine example, streamed one character per event and in random
 // chunkings through the real engine and createGuard, must reach the client exactly as the one-shot
-// redaction (or be blocked) without any chunk carrying the secret's first 8 characters.
-// It measures the engine's hold-back across all packs, so it runs on demand while that is being
-// tuned: LEAKGATE_STREAM_SWEEP=1 npx vitest run test/policy/stream-sweep.test.ts
+// redaction (or be blocked) without the secret's first 8 characters ever being shown.
+// It runs in the default suite with a few random chunkings per example (~5 s); for a deeper run:
+// LEAKGATE_STREAM_SWEEP=1 npx vitest run test/policy/stream-sweep.test.ts (15 random chunkings each).
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/detect/engine.js';
 import { createGuard } from '../../src/policy/index.js';
@@ -11,7 +11,9 @@ import { meta } from './helpers/guard.js';
 import { MemoryAudit } from './helpers/memory-audit.js';
 import { pushAll, splitAt } from './helpers/stream.js';
 
-describe.runIf(process.env.LEAKGATE_STREAM_SWEEP)('stream sweep over every pack example', () => {
+const RANDOM_CHUNKINGS = process.env.LEAKGATE_STREAM_SWEEP ? 15 : 4;
+
+describe('stream sweep over every pack example', () => {
   it('no detector example leaks or changes under any chunking', () => {
     const engine = createEngine({ packPaths: ['filter-packs'] });
     const guard = createGuard({ config: testConfig(), engine, audit: new MemoryAudit() });
@@ -32,7 +34,7 @@ describe.runIf(process.env.LEAKGATE_STREAM_SWEEP)('stream sweep over every pack 
         const blocked = whole.decision.action === 'block';
         const prefix = value.slice(0, 8);
         const chunkings: string[][] = [[...text]];
-        for (let i = 0; i < 15; i++) {
+        for (let i = 0; i < RANDOM_CHUNKINGS; i++) {
           const cuts = Array.from({ length: 1 + (rand() % 12) }, () => 1 + (rand() % (text.length - 1)));
           chunkings.push(splitAt(text, [...new Set(cuts)].sort((a, b) => a - b)));
         }
