@@ -24,6 +24,12 @@ declare module 'autocannon' {
     timeouts: number;
     non2xx: number;
   }
+  interface RequestData {
+    method?: string;
+    path?: string;
+    headers?: Record<string, string>;
+    body?: string;
+  }
   interface Options {
     url: string;
     method?: string;
@@ -34,6 +40,8 @@ declare module 'autocannon' {
     pipelining?: number;
     timeout?: number;
     amount?: number;
+    /** Per-request set-up (e.g. a fresh body each time). */
+    requests?: { setupRequest?: (req: RequestData) => RequestData }[];
   }
   function autocannon(opts: Options): Promise<Result>;
   export default autocannon;

@@ -1,6 +1,8 @@
 // Incremental server-sent-events parser and serializer (WHATWG event-stream format).
 // Input may arrive in any chunking (bytes split inside UTF-8 sequences, '\r\n' split across chunks);
 // each character is looked at once, and memory is bounded by the event being read (capped).
+// On request the parser also hands back each event's exact wire text, so a proxy can forward an event
+// it did not change as it arrived instead of re-serialising it.
 import { LeakgateError } from '../errors.js';
 import type { SseEvent } from './types.js';
 
@@ -31,13 +33,20 @@ export class SseParser {
   #comments: string[] = [];
   #size = 0;
   #seenField = false;
+  /** Wire text of the event being read, from earlier chunks (only while a caller asked for raws). */
+  #rawParts: string[] = [];
+  /** Where the current event's wire text starts in the text being scanned. */
+  #rawFrom = 0;
 
   constructor(opts: SseParserOptions = {}) {
     this.#max = opts.maxEventSize ?? DEFAULT_MAX_EVENT_SIZE;
   }
 
-  /** Feeds a chunk; returns the events it completed. */
-  push(chunk: Uint8Array | string): SseEvent[] {
+  /**
+   * Feeds a chunk; returns the events it completed. With `raws`, appends each returned event's exact
+   * wire text (its lines and the blank line that ended it, as received) to it, index for index.
+   */
+  push(chunk: Uint8Array | string, raws?: (string | undefined)[]): SseEvent[] {
     let text = typeof chunk === 'string' ? chunk : this.#decoder.decode(chunk, { stream: true });
     if (this.#atStart && text.length > 0) {
       // TextDecoder drops a leading byte BOM itself; string input may still start with U+FEFF.
@@ -45,23 +54,34 @@ export class SseParser {
       if (typeof chunk === 'string' && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
     }
     const out: SseEvent[] = [];
-    this.#scan(text, out);
+    this.#scan(text, out, raws);
     return out;
   }
 
-  /** The stream ended: returns a final event that lacked its blank line, if any. */
-  end(): SseEvent[] {
+  /**
+   * The stream ended: returns a final event that lacked its blank line, if any. Its raw (when asked
+   * for) is undefined: it never had a wire form that ends an event, so it must be serialised.
+   */
+  end(raws?: (string | undefined)[]): SseEvent[] {
     const out: SseEvent[] = [];
     const rest = this.#decoder.decode();
-    if (rest) this.#scan(rest, out);
+    if (rest) this.#scan(rest, out, raws);
     if (this.#lineLen > 0) this.#takeLine(out);
     this.#dispatch(out);
+    if (raws) while (raws.length < out.length) raws.push(undefined);
+    this.#rawParts = [];
     return out;
   }
 
-  #scan(text: string, out: SseEvent[]): void {
+  /** True between events: nothing of a next event has been read (no partial line, no field yet). */
+  get idle(): boolean {
+    return this.#lineLen === 0 && !this.#seenField;
+  }
+
+  #scan(text: string, out: SseEvent[], raws: (string | undefined)[] | undefined): void {
     let start = 0;
     const n = text.length;
+    this.#rawFrom = 0;
     if (this.#afterCR && n > 0) {
       this.#afterCR = false;
       if (text.charCodeAt(0) === LF) start = 1;
@@ -73,7 +93,6 @@ export class SseParser {
       const i = nextCR === -1 || (nextLF !== -1 && nextLF < nextCR) ? nextLF : nextCR;
       const c = text.charCodeAt(i);
       this.#append(text, start, i);
-      this.#takeLine(out);
       let end = i;
       if (c === CR) {
         if (i + 1 < n) {
@@ -82,11 +101,25 @@ export class SseParser {
           this.#afterCR = true;
         }
       }
+      const before = out.length;
+      if (this.#takeLine(out)) this.#endRaw(text, end + 1, raws, out.length > before);
       start = end + 1;
       if (nextLF !== -1 && nextLF < start) nextLF = text.indexOf('\n', start);
       if (nextCR !== -1 && nextCR < start) nextCR = text.indexOf('\r', start);
     }
     if (start < n) this.#append(text, start, n);
+    if (raws && this.#rawFrom < n) this.#rawParts.push(this.#rawFrom === 0 ? text : text.slice(this.#rawFrom));
+  }
+
+  /** A blank line ended at `to`: the wire text since the last one is the event's raw (if it made one). */
+  #endRaw(text: string, to: number, raws: (string | undefined)[] | undefined, dispatched: boolean): void {
+    if (raws && dispatched) {
+      const tail = text.slice(this.#rawFrom, to);
+      raws.push(this.#rawParts.length === 0 ? tail : this.#rawParts.join('') + tail);
+    }
+    // A blank line that made no event (stray newlines) is dropped from the raws: it means nothing.
+    this.#rawParts = [];
+    this.#rawFrom = to;
   }
 
   #append(text: string, from: number, to: number): void {
@@ -105,19 +138,20 @@ export class SseParser {
     }
   }
 
-  #takeLine(out: SseEvent[]): void {
-    const line = this.#line.length === 1 ? (this.#line[0] as string) : this.#line.join('');
+  /** Takes the line read so far; true when it was blank (an event boundary). */
+  #takeLine(out: SseEvent[]): boolean {
+    const line = this.#line.length === 0 ? '' : this.#line.length === 1 ? (this.#line[0] as string) : this.#line.join('');
     this.#line = [];
     this.#size += this.#lineLen + 1;
     this.#lineLen = 0;
     if (line.length === 0) {
       this.#dispatch(out);
-      return;
+      return true;
     }
     this.#seenField = true;
     if (line.charCodeAt(0) === 58 /* ':' */) {
       this.#comments.push(line);
-      return;
+      return false;
     }
     const colon = line.indexOf(':');
     const field = colon === -1 ? line : line.slice(0, colon);
@@ -141,6 +175,7 @@ export class SseParser {
         // Unknown fields are ignored, as the standard says.
         break;
     }
+    return false;
   }
 
   #dispatch(out: SseEvent[]): void {

@@ -1,9 +1,13 @@
-// Streamed (SSE) responses, scanned incrementally and never buffered whole: each upstream chunk is
-// parsed into events; each event's text segments go through the StreamGuard per channel (which holds
-// back only what could still be the start of a secret); the event is rewritten with the released
-// text and everything a chunk produced is written at once. A 'block' ends the stream with the
-// provider's own error event. A channel an event closes is flushed with that event's own text (or,
-// when the event carries none for it, as a provider-shaped delta just before the event).
+// Streamed (SSE) responses, scanned incrementally and never buffered whole. Each upstream chunk is
+// parsed into events; the text segments of all the chunk's events are gathered per channel and go
+// through the StreamGuard in one push per channel (which holds back only what could still be the
+// start of a secret): the scanner's result does not depend on how the text is cut, and one push per
+// chunk instead of one per event is what keeps a fast stream cheap. Events whose text came through
+// unchanged are forwarded as they arrived (their exact wire text); changed ones are rewritten in the
+// provider's own shape, the released text of a channel going to the chunk's first event for it.
+// Everything a chunk produced is written at once. A 'block' ends the stream with the provider's own
+// error event. A channel an event closes is flushed with that event's own text (or, when the chunk
+// carries none for it, as a provider-shaped delta just before the event).
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
@@ -50,25 +54,80 @@ class StreamStopped extends Error {
   }
 }
 
+/** One event of the chunk being processed, and what will be written for it. */
+interface Item {
+  readonly ev: SseEvent;
+  /** Its wire text as received; undefined when it has none (a final event without its blank line). */
+  readonly raw: string | undefined;
+  data: Json | null;
+  /** Provider-shaped flush deltas to write just before this event. */
+  before?: SseEvent[];
+  /** New text per segment path. */
+  rewrites?: Map<string, string>;
+}
+
+/** Text of one segment waiting for its channel's push. */
+interface Part {
+  readonly item: Item;
+  readonly path: string;
+  readonly text: string;
+}
+
 /** Per-stream state: the guard, and the last event seen on each open channel (for flushEvent). */
 class SseRewriter {
   readonly #flow: Flow;
   readonly #sg: StreamGuard;
   readonly #open = new Map<string, SseEvent>();
-  /** Set when an event was rewritten or a flush event was added since the last reset. */
-  changed = false;
+  /** Segment texts of the current chunk not pushed yet, per channel, in arrival order. */
+  readonly #waiting = new Map<string, Part[]>();
 
   constructor(flow: Flow, sg: StreamGuard) {
     this.#flow = flow;
     this.#sg = sg;
   }
 
-  /** Appends the wire text for `ev` (and any flush deltas before it) to `out`. Throws StreamStopped on block. */
-  event(ev: SseEvent, out: string[]): void {
-    if (isCommentOnly(ev)) {
-      out.push(serializeSse(ev));
-      return;
+  /**
+   * Scans one chunk's events and appends their wire text to `out`; returns true when every event is
+   * written exactly as received (nothing rewritten, nothing inserted). Throws StreamStopped on block
+   * (nothing of the chunk is written then: the stop event follows what earlier chunks released).
+   */
+  chunk(events: readonly SseEvent[], raws: readonly (string | undefined)[], out: string[]): boolean {
+    const items: Item[] = [];
+    for (let i = 0; i < events.length; i++) {
+      const item: Item = { ev: events[i] as SseEvent, raw: raws[i], data: null };
+      items.push(item);
+      this.#event(item);
     }
+    for (const channel of [...this.#waiting.keys()]) this.#settle(channel, false);
+    let same = true;
+    for (const item of items) {
+      if (item.before) {
+        same = false;
+        for (const f of item.before) out.push(serializeSse(f));
+      }
+      if (item.rewrites && item.data !== null) {
+        same = false;
+        out.push(serializeSse({ ...item.ev, data: JSON.stringify(applyRewrites(item.data, item.rewrites)) }));
+      } else if (item.raw !== undefined) {
+        out.push(item.raw);
+      } else {
+        same = false;
+        out.push(serializeSse(item.ev));
+      }
+    }
+    return same;
+  }
+
+  /** Releases everything still held (end of stream) as flush deltas after the last event. */
+  flushAll(out: string[]): void {
+    const tail: Item = { ev: { data: '' }, raw: undefined, data: null };
+    for (const channel of [...this.#open.keys()]) this.#flushChannel(channel, tail);
+    for (const f of tail.before ?? []) out.push(serializeSse(f));
+  }
+
+  #event(item: Item): void {
+    const ev = item.ev;
+    if (isCommentOnly(ev)) return;
     const { adapter } = this.#flow.route;
     const subpath = this.#flow.target.subpath;
     // '[DONE]' and other non-JSON control data carry no text to scan.
@@ -82,47 +141,38 @@ class SseRewriter {
         data = null;
       }
     }
+    item.data = data;
     const ends = adapter.endsChannels(subpath, ev, data);
-    const segments = data === null ? [] : adapter.streamSegments(subpath, ev, data);
+    const segments = data === null ? NO_SEGMENTS : adapter.streamSegments(subpath, ev, data);
     const closes = (channel: string): boolean => ends.some((p) => channelMatches(p, channel));
-    // A channel this event closes without carrying text for it is flushed (as a provider-shaped
-    // delta) before the event. A channel the event both carries text for and closes (OpenAI's last
-    // chunk with finish_reason, Gemini's final chunk) is flushed after that text is pushed, so the
-    // held tail and the event's own text are scanned together and a secret split between them is
-    // seen whole.
+    // A channel this event closes without carrying text for it is flushed before the event. A channel
+    // the event both carries text for and closes (OpenAI's last chunk with finish_reason, Gemini's
+    // final chunk) is flushed after that text is pushed, so the held tail and the event's own text are
+    // scanned together and a secret split between them is seen whole.
     if (ends.length > 0 && this.#open.size > 0) {
       const carried = new Set(segments.map((s) => s.channel));
       for (const channel of [...this.#open.keys()]) {
-        if (!carried.has(channel) && closes(channel)) this.#flushChannel(channel, out);
+        if (!carried.has(channel) && closes(channel)) this.#flushChannel(channel, item);
       }
     }
-    if (data === null || segments.length === 0) {
-      out.push(serializeSse(ev));
-      return;
-    }
-    // Where a channel carries several segments in one event, only the last one closes it.
-    const lastOf = new Map<string, number>();
-    segments.forEach((seg, i) => lastOf.set(seg.channel, i));
-    let rewrites: Map<string, string> | undefined;
+    if (segments.length === 0) return;
     let whole: StreamSegment[] | undefined;
-    segments.forEach((seg, i) => {
+    for (let i = 0; i < segments.length; i++) {
+      const seg = segments[i] as StreamSegment;
       if (isWholeChannel(seg.channel)) {
         (whole ??= []).push(seg);
-        return;
+        continue;
       }
-      const pushed = this.#sg.push(seg.channel, seg.text);
-      this.#stopIfBlocked(pushed, seg.channel);
-      let text = pushed.text;
-      if (ends.length > 0 && lastOf.get(seg.channel) === i && closes(seg.channel)) {
-        const flushed = this.#sg.flush(seg.channel);
-        this.#stopIfBlocked(flushed, seg.channel);
-        text += flushed.text;
-        this.#open.delete(seg.channel);
+      const parts = this.#waiting.get(seg.channel);
+      if (parts) parts.push({ item, path: seg.path, text: seg.text });
+      else this.#waiting.set(seg.channel, [{ item, path: seg.path, text: seg.text }]);
+      // Where a channel carries several segments in one event, only the last one closes it.
+      if (ends.length > 0 && closes(seg.channel) && !segments.some((s, j) => j > i && s.channel === seg.channel)) {
+        this.#settle(seg.channel, true);
       } else {
         this.#open.set(seg.channel, ev);
       }
-      if (text !== seg.text) (rewrites ??= new Map()).set(seg.path, text);
-    });
+    }
     if (whole) {
       const r = this.#sg.inspectWhole(whole);
       this.#note(r.decision.action);
@@ -130,28 +180,47 @@ class SseRewriter {
         const types = [...new Set(r.decision.findings.map((f) => f.type))].sort().join(', ');
         throw new StreamStopped(`the response contains ${types || 'a secret'}`);
       }
-      if (r.rewrites.size > 0) {
-        rewrites ??= new Map();
-        for (const [p, t] of r.rewrites) rewrites.set(p, t);
-      }
+      for (const [p, t] of r.rewrites) (item.rewrites ??= new Map()).set(p, t);
     }
-    if (rewrites) this.changed = true;
-    out.push(serializeSse(rewrites ? { ...ev, data: JSON.stringify(applyRewrites(data, rewrites)) } : ev));
   }
 
-  /** Releases everything still held (end of stream). */
-  flushAll(out: string[]): void {
-    for (const channel of [...this.#open.keys()]) this.#flushChannel(channel, out);
+  /**
+   * Pushes a channel's waiting text in one go (and flushes the channel when `close`); the released
+   * text goes to the first waiting segment and the others become empty, unless it came back unchanged.
+   */
+  #settle(channel: string, close: boolean): void {
+    const parts = this.#waiting.get(channel);
+    if (!parts) return;
+    this.#waiting.delete(channel);
+    const input = parts.length === 1 ? (parts[0] as Part).text : parts.map((p) => p.text).join('');
+    const pushed = this.#sg.push(channel, input);
+    this.#stopIfBlocked(pushed, channel);
+    let text = pushed.text;
+    if (close) {
+      const flushed = this.#sg.flush(channel);
+      this.#stopIfBlocked(flushed, channel);
+      text += flushed.text;
+      this.#open.delete(channel);
+    }
+    if (text === input) return;
+    parts.forEach((p, k) => {
+      const t = k === 0 ? text : '';
+      if (t !== p.text) (p.item.rewrites ??= new Map()).set(p.path, t);
+    });
   }
 
-  #flushChannel(channel: string, out: string[]): void {
+  /** Closes a channel the event carries no text for: waiting text and the held tail go out before `item`. */
+  #flushChannel(channel: string, item: Item): void {
+    if (this.#waiting.has(channel)) {
+      this.#settle(channel, true);
+      return;
+    }
     const last = this.#open.get(channel);
     this.#open.delete(channel);
     const pushed = this.#sg.flush(channel);
     this.#stopIfBlocked(pushed, channel);
     if (pushed.text && last) {
-      this.changed = true;
-      out.push(serializeSse(this.#flow.route.adapter.flushEvent(this.#flow.target.subpath, channel, last, pushed.text)));
+      (item.before ??= []).push(this.#flow.route.adapter.flushEvent(this.#flow.target.subpath, channel, last, pushed.text));
     }
   }
 
@@ -167,6 +236,8 @@ class SseRewriter {
     this.#flow.x.action = strongest(this.#flow.x.action, action);
   }
 }
+
+const NO_SEGMENTS: StreamSegment[] = [];
 
 // Headers wait for the first body bytes (one write instead of two); if the upstream is slow to send
 // its first event, they are flushed on their own after this long so the client is not left waiting.
@@ -210,8 +281,6 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
     return res.write(chunk);
   };
   const source = decodedBody(up.body, headerString(up.headers['content-encoding']) ?? '');
-  // True while the bytes forwarded so far end on an event boundary (nothing of a partial event is pending).
-  let atBoundary = true;
 
   // Event-driven (no async iterator): each chunk is parsed, scanned and written synchronously;
   // the source pauses only while the client's socket is full.
@@ -227,19 +296,18 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
     };
     const onData = (chunk: Buffer): void => {
       const out: string[] = [];
-      rewriter.changed = false;
+      const raws: (string | undefined)[] = [];
+      const idleBefore = parser.idle;
+      let same: boolean;
       try {
-        for (const ev of parser.push(chunk)) rewriter.event(ev, out);
+        same = rewriter.chunk(parser.push(chunk, raws), raws, out);
       } catch (err) {
-        write(out); // what was released before the stop is safe to send
         settle(err);
         return;
       }
-      // A chunk of whole events that all came through unchanged is forwarded byte for byte: no
-      // re-serialisation on the common clean path. Otherwise the re-serialised events are written.
-      const whole = endsWithBlankLine(chunk);
-      const ok = atBoundary && whole && !rewriter.changed ? writeRaw(chunk) : write(out);
-      atBoundary = whole;
+      // A chunk of whole events that all came through unchanged is forwarded byte for byte (no
+      // re-encoding); otherwise the events' wire text (as received, or rewritten) is written.
+      const ok = same && idleBefore && parser.idle ? writeRaw(chunk) : write(out);
       if (!ok) {
         source.pause();
         void drained(res).then(() => source.resume());
@@ -247,11 +315,11 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
     };
     const onEnd = (): void => {
       const out: string[] = [];
+      const raws: (string | undefined)[] = [];
       try {
-        for (const ev of parser.end()) rewriter.event(ev, out);
+        rewriter.chunk(parser.end(raws), raws, out);
         rewriter.flushAll(out);
       } catch (err) {
-        write(out);
         settle(err);
         return;
       }
@@ -303,13 +371,6 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
   } catch (err) {
     ctx.logger.error({ reqId: x.id, route: route.name, err: errName(err) }, 'stream audit failed');
   }
-}
-
-/** The chunk ends with an event's blank line ('\n\n' or '\r\n\r\n'). */
-function endsWithBlankLine(b: Buffer): boolean {
-  const n = b.length;
-  if (n >= 2 && b[n - 1] === 10 && b[n - 2] === 10) return true;
-  return n >= 4 && b[n - 1] === 10 && b[n - 2] === 13 && b[n - 3] === 10 && b[n - 4] === 13;
 }
 
 function isUpstreamError(err: unknown): boolean {
