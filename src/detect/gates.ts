@@ -252,6 +252,18 @@ function valueShape(source: string): { cls: Uint8Array; min: number } | undefine
 const SKIP_BEFORE_VALUE = new Uint8Array(256);
 for (const ch of ' \t"\'`=:>!?+.@$\\') SKIP_BEFORE_VALUE[ch.charCodeAt(0)] = 1;
 
+/** Does a value run of `value.cls` (at least `value.min` long) follow the operator at `k`? */
+function valueRunAt(buf: Uint8Array, k: number, value: { cls: Uint8Array; min: number }): boolean {
+  let v = k;
+  while (v < buf.length && v - k < 16 && SKIP_BEFORE_VALUE[buf[v] as number] === 1) v++;
+  // r"…", b'…', f"…", u"…" string prefixes; Bearer/Basic/token schemes.
+  if (/[rbfu]/i.test(String.fromCharCode(buf[v] ?? 0)) && (buf[v + 1] === 34 || buf[v + 1] === 39)) v += 2;
+  const word = Buffer.from(buf.subarray(v, v + 7)).toString('latin1').toLowerCase();
+  if (/^(?:bearer|basic|token)\s/.test(word)) return true;
+  for (let n = 0; n < value.min; n++) if (value.cls[buf[v + n] as number] !== 1) return false;
+  return true;
+}
+
 function assignmentGate(source: string, keyword: string): HitGate | undefined {
   const a = assignmentPrefix(source);
   if (a === undefined || !a.name.toLowerCase().includes(keyword)) return undefined;
@@ -259,22 +271,14 @@ function assignmentGate(source: string, keyword: string): HitGate | undefined {
   const value = onlyOperators(a.between) ? valueShape(source) : undefined;
   return (buf, start) => {
     const end = Math.min(buf.length, start + 200);
-    let k = start;
-    for (; k < end; k++) {
+    // Each `=` / `:` on the line after the hit may be the assignment (`token: string = "…"`).
+    for (let k = start; k < end; k++) {
       const c = buf[k];
       if (c === 10) return false;
-      if (c === 61 || c === 58) break;
+      if (c !== 61 && c !== 58) continue;
+      if (value === undefined || valueRunAt(buf, k, value)) return true;
     }
-    if (k >= end) return false;
-    if (value === undefined) return true;
-    let v = k;
-    while (v < buf.length && v - k < 16 && SKIP_BEFORE_VALUE[buf[v] as number] === 1) v++;
-    // r"…", b'…', f"…", u"…" string prefixes; Bearer/Basic/token schemes.
-    if (/[rbfu]/i.test(String.fromCharCode(buf[v] ?? 0)) && (buf[v + 1] === 34 || buf[v + 1] === 39)) v += 2;
-    const word = Buffer.from(buf.subarray(v, v + 7)).toString('latin1').toLowerCase();
-    if (/^(?:bearer|basic|token)\s/.test(word)) return true;
-    for (let n = 0; n < value.min; n++) if (value.cls[buf[v + n] as number] !== 1) return false;
-    return true;
+    return false;
   };
 }
 

@@ -25,7 +25,7 @@ export interface RuleContext {
 }
 
 // `name = value` / `"name": "value"` with a secret-like name directly before the value.
-const ASSIGNED = /(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}["'`]?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?$/i;
+const ASSIGNED = /(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}["'`]?(?:\s{1,3}string|\s{0,2}:\s{0,2}(?:string|str))?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?$/i;
 
 export interface RuleSet {
   finder: CandidateFinder;
@@ -71,7 +71,11 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     const keyBlock = isKeyBlock(value);
     const signals: string[] = [...ctx.fileSignals];
     signals.push(...keywordSignals(before));
-    if (assigned) signals.push('assigned-to-keyword');
+    if (assigned) {
+      signals.push('assigned-to-keyword');
+      // The key name ends in id/uuid/guid (`api_key_id`, `tokenUuid`): an identifier, not a secret.
+      if (/(?:[_.-]|\b|[a-z])(?:id|uuid|guid|Id|ID|Uuid|UUID)["'`]?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?$/.test(before.slice(-64))) signals.push('name:id');
+    }
     // Bounded look-behind: minified code has megabyte-long lines.
     signals.push(...commentSignals(c.start - ls > 400 ? text.slice(c.start - 400, c.start) : text.slice(ls, c.start), c.start - ls > 400));
     signals.push(...nearbySignals(around.replace(value, '')));

@@ -12,7 +12,9 @@ const URL_NO_CRED = /^[a-z][a-z0-9+.-]*:\/\/[^\s:@/]+(?::\d+)?(?:[/?#]\S*)?$/i;
 const EMAIL = /^[\w.+-]+@[\w-]+\.[\w.-]+$/;
 // Versions and semver ranges (^7.1.2, >=1.0 <2, 1.x || 2.x). Separators are mandatory between the
 // repeated parts so the pattern cannot backtrack exponentially on long digit runs.
-const VERSION = /^[~^<>=]{0,2}v?\d+(?:\.(?:\d+|x|\*)){0,3}(?:-[\w.]+)?(?:\s+(?:\|\|\s+|-\s+)?[~^<>=]{0,2}v?\d+(?:\.(?:\d+|x|\*)){0,3})*$/;
+// A bare digit run is not a version (long ones are numeric credentials or ids: see NUMERIC below);
+// a version has a dotted part or is short.
+const VERSION = /^[~^<>=]{0,2}v?(?:\d{1,6}(?:\.(?:\d{1,9}|x|\*)){1,3}|\d{1,4})(?:-[\w.]+)?(?:\s+(?:\|\|\s+|-\s+)?[~^<>=]{0,2}v?\d{1,6}(?:\.(?:\d{1,9}|x|\*)){0,3})*$/;
 const NUMERIC = /^[\d.,:+-]+$/;
 /** Code: calls, member access, env lookups, interpolation of other variables. */
 const CODE_EXPR =
@@ -40,8 +42,10 @@ export function benignSignals({ value, before }: BenignInput): string[] {
   if (FILE_PATH.test(value)) out.push('benign:file-path');
   if (URL_NO_CRED.test(value)) out.push('benign:url');
   if (EMAIL.test(value)) out.push('benign:email');
-  if (VERSION.test(value) || (NUMERIC.test(value) && value.replace(/\D/g, '').length < 12)) out.push('benign:number');
-  if (CODE_EXPR.test(value) || /^[\w$]+\?\.|[.(]$/.test(value)) out.push('benign:code');
+  // Numbers under 16 digits (counts, timestamps, ports, phone numbers, snowflake-free ids) are not credentials.
+  if (VERSION.test(value) || (NUMERIC.test(value) && value.replace(/\D/g, '').length < 16)) out.push('benign:number');
+  // Dotted random segments (`pat.x8k2….q9z…`) are tokens, not member access: code segments hold few digits.
+  if ((CODE_EXPR.test(value) && !value.split('.').some((seg) => seg.length >= 12 && seg.replace(/\D/g, '').length >= 4)) || /^[\w$]+\?\.|[.(]$/.test(value)) out.push('benign:code');
   if (value.includes('/') && value.split('/').some((seg) => /^[a-z][a-z-]{3,}$/.test(seg))) out.push('benign:file-path');
   else if (IDENT.test(value) && value.length <= 160) out.push('benign:identifier');
   else if (WORDY.test(value) && value.split(/[-_.]/).some((w) => /^[a-z]{3,}$/i.test(w))) out.push('benign:identifier');

@@ -76,20 +76,29 @@ export function classify(input: ClassifyInput): ClassDecision {
   // A hex string assigned to a token/secret/key name is the common shape of API secrets (32/40/64
   // hex); it stays a digest only when the key name itself says hash/digest/checksum (benign:digest).
   const assigned = s.has('assigned-to-keyword');
-  const softBenign = input.signals.some((x) => SOFT_BENIGN.has(x) && !(assigned && x === 'benign:hex-digest'));
+  // Likewise a UUID assigned to a token/secret/key name (HubSpot, Heroku, Sendbird… keys are UUIDs),
+  // unless the name says it is an id.
+  const secretUuid = assigned && !s.has('name:id');
+  const softBenign = input.signals.some((x) => SOFT_BENIGN.has(x) && !(assigned && x === 'benign:hex-digest') && !(secretUuid && x === 'benign:uuid'));
   if (input.kind !== 'provider' && softBenign && !hardPlaceholder) return { class: 'benign', confidence: 0.8, signals: added };
   if (hardPlaceholder) return { class: 'placeholder', confidence: clamp(0.85), signals: added };
   if (s.has('checksum:invalid')) return { class: 'placeholder', confidence: 0.7, signals: added };
 
-  const floor = input.entropyFloor;
+  // Digits carry at most log2(10) ≈ 3.32 bits per character: a long random numeric secret (client
+  // secrets, numeric keys) sits near 3.0, so a per-character floor meant for mixed alphabets is eased.
+  const digitsOnly = input.bodyLength >= 16 && /^\d+$/.test(input.value);
+  const floor = input.entropyFloor !== undefined && digitsOnly ? Math.min(input.entropyFloor, 2.5) : input.entropyFloor;
   const strongProvider = input.kind === 'provider' && input.strength === 'strong';
+  // A fixed prefix was stripped from the body: the rest is the issued random part.
+  const prefixed = input.bodyLength < input.value.length;
   if (floor !== undefined && input.bodyEntropy < floor) {
     added.push('entropy:low');
     // A strong provider format (fixed prefix, fixed length and alphabet) is issued at random: a
     // uniformly random body falls under a per-character entropy floor now and then (≈0.3% of AKIA
     // ids under 3 bits). Only real placeholder cues (example words, x-runs, repeats, sequences,
     // template variables: the hard cues above) demote it; low entropy alone only lowers confidence.
-    if (!strongProvider) return { class: input.kind === 'provider' ? 'placeholder' : 'benign', confidence: 0.7, signals: added };
+    // Without a known prefix (a password-like value after a key name) the floor still decides.
+    if (!(strongProvider && prefixed)) return { class: input.kind === 'provider' ? 'placeholder' : 'benign', confidence: 0.7, signals: added };
     conf -= 0.1;
   }
 
