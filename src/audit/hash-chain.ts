@@ -10,6 +10,11 @@ export function rowHash(canonical: string): Buffer {
   return hash('sha256', canonical, 'buffer');
 }
 
+/** The row hash as lowercase hex (the verifier compares hex text: no Buffer per row). */
+export function rowHashHex(canonical: string | Buffer): string {
+  return hash('sha256', canonical, 'hex');
+}
+
 export interface ChainHead {
   /** seq of the last row (the genesis row is seq 0). */
   seq: number;

@@ -42,6 +42,12 @@ export interface RowFilter {
 
 /** seq, hash, body, time_ms */
 export type ChainTuple = [number, Buffer, string, number];
+/**
+ * seq, lowercase hex of the stored hash, body, time_ms: what the verifier reads. The hash comes as
+ * hex text from SQLite (hex() costs less than a Buffer per row); body is a Buffer only if someone
+ * stored it as a BLOB, null if someone nulled it.
+ */
+export type ChainHexTuple = [number, string, string | Buffer | null, number];
 
 export interface AuditStore {
   readonly file: string;
@@ -93,6 +99,7 @@ export class SqliteStore implements AuditStore {
   readonly #head: Database.Statement;
   readonly #rowAt: Database.Statement;
   readonly #chain: Database.Statement;
+  readonly #chainHex: Database.Statement;
   readonly #cps: Database.Statement;
   readonly #pageCount: Database.Statement;
   readonly #pageSize: number;
@@ -116,6 +123,8 @@ export class SqliteStore implements AuditStore {
       }
     }
     this.#db.pragma(`busy_timeout = ${Math.max(0, Math.trunc(opts.busyTimeoutMs ?? 2000))}`);
+    // Readers (verify, export, query) scan the whole file: memory-mapped pages save a copy per page.
+    if (opts.readonly) this.#db.pragma('mmap_size = 1073741824');
     if (opts.readonly) {
       this.#insertBatch = null;
       this.#addCp = null;
@@ -129,6 +138,7 @@ export class SqliteStore implements AuditStore {
     this.#head = this.#db.prepare('SELECT seq, hash FROM rows ORDER BY seq DESC LIMIT 1');
     this.#rowAt = this.#db.prepare('SELECT seq, time_ms, body, hash FROM rows WHERE seq = ?');
     this.#chain = this.#db.prepare('SELECT seq, hash, body, time_ms FROM rows WHERE seq >= ? ORDER BY seq LIMIT 4096').raw(true);
+    this.#chainHex = this.#db.prepare('SELECT seq, lower(hex(hash)), body, time_ms FROM rows WHERE seq >= ? ORDER BY seq LIMIT ?').raw(true);
     this.#cps = this.#db.prepare('SELECT size, head, time_ms, note FROM checkpoints ORDER BY size');
     this.#pageCount = this.#db.prepare('PRAGMA page_count').pluck(true);
     this.#pageSize = this.#db.pragma('page_size', { simple: true }) as number;
@@ -178,6 +188,11 @@ export class SqliteStore implements AuditStore {
       yield* rows;
       from = (rows[rows.length - 1] as ChainTuple)[0] + 1;
     }
+  }
+
+  /** Up to `limit` chain rows with seq >= fromSeq, in seq order (empty at the end); see ChainHexTuple. */
+  readChainHex(fromSeq: number, limit: number): ChainHexTuple[] {
+    return this.#chainHex.all(fromSeq, limit) as ChainHexTuple[];
   }
 
   rowAt(seq: number): StoredRow | undefined {

@@ -2,15 +2,14 @@
 // follow the chain, check every signed checkpoint (stored in the log and kept externally), and name
 // the first bad row and why. The algorithm is specified in docs/AUDIT-FORMAT.md.
 import { closeSync, createReadStream, existsSync, openSync, readFileSync, readSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { KeyObject } from 'node:crypto';
 import { LeakgateError } from '../errors.js';
 import { canonicalJson, type CanonicalValue } from './canonical.js';
 import { noteSignedBy, parseNotes, type ParsedNote } from './checkpoint.js';
-import { rowHash, ZERO_HASH_HEX } from './hash-chain.js';
+import { rowHashHex, ZERO_HASH_HEX } from './hash-chain.js';
 import { parsePublicKey, publicKeyFromRaw, rawPublicKey, readPublicKeyFromDir } from './keys.js';
 import { EXPORT_ONLY_KEYS, FORMAT_NAME, type GenesisBody } from './rows.js';
-import { SqliteStore } from './store.js';
+import { SqliteStore, type ChainHexTuple } from './store.js';
 
 export type TamperKind = 'edited' | 'deleted' | 'inserted' | 'reordered' | 'truncated' | 'bad-signature';
 
@@ -61,16 +60,67 @@ function isDigit(c: number): boolean {
   return c >= 48 && c <= 57;
 }
 
-/** Row-by-row chain checker shared by the SQLite and export paths. */
+/** True when `s` holds the decimal digits of `n` at `at`, followed by a non-digit (no String(n) per row). */
+function decimalAt(s: string, at: number, n: number): boolean {
+  let end = at;
+  while (isDigit(s.charCodeAt(end))) end++;
+  if (end === at || end - at > 16) return false;
+  if (s.charCodeAt(at) === 48 && end - at > 1) return false; // no leading zeros in canonical integers
+  let v = 0;
+  for (let i = at; i < end; i++) v = v * 10 + (s.charCodeAt(i) - 48);
+  return v === n;
+}
+
+/** Digits at s[at], s[at+1] as a number, or -1. */
+function two(s: string, at: number): number {
+  const a = s.charCodeAt(at) - 48;
+  const b = s.charCodeAt(at + 1) - 48;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+/**
+ * Milliseconds of the "time" value that starts at body[at] (just after `"time":"`), NaN if unreadable.
+ * The writer's form `YYYY-MM-DDTHH:MM:SS.mmmZ` is read digit by digit with the day's epoch cached
+ * (Date.parse per row costs more than hashing the row); any other form goes through Date.parse.
+ */
+class TimeReader {
+  #day = '';
+  #dayMs = NaN;
+
+  read(body: string, at: number): number {
+    const q = body.indexOf('"', at);
+    if (q - at === 24 && body.charCodeAt(at + 10) === 84 /* T */ && body.charCodeAt(at + 13) === 58 && body.charCodeAt(at + 16) === 58 &&
+        body.charCodeAt(at + 19) === 46 && body.charCodeAt(at + 23) === 90 /* Z */) {
+      if (!body.startsWith(this.#day, at) || this.#day === '') {
+        this.#day = body.slice(at, at + 10);
+        this.#dayMs = Date.parse(`${this.#day}T00:00:00.000Z`);
+      }
+      const h = two(body, at + 11);
+      const m = two(body, at + 14);
+      const sec = two(body, at + 17);
+      const ms1 = two(body, at + 20);
+      const ms2 = body.charCodeAt(at + 22) - 48;
+      if (h >= 0 && h < 24 && m >= 0 && m < 60 && sec >= 0 && sec < 60 && ms1 >= 0 && ms2 >= 0 && ms2 <= 9) {
+        return this.#dayMs + h * 3_600_000 + m * 60_000 + sec * 1000 + ms1 * 10 + ms2;
+      }
+    }
+    return q < 0 ? NaN : Date.parse(body.slice(at, q));
+  }
+}
+
+/**
+ * Row-by-row chain checker shared by the SQLite and export paths. Hashes are lowercase hex strings
+ * throughout: the digest comes out as hex, SQLite hands the stored hash over as hex, and the next
+ * row's "prev" is compared as text, so no Buffer is made per row.
+ */
 class ChainChecker {
   expected = 0;
   prevHex = '';
   genesis: GenesisBody | null = null;
   bad: BadRow | null = null;
-  /** Rows below this seq may take the fast path (a stored checkpoint claims to sign them). */
-  fastLimit = 0;
   readonly needed: Set<number>;
-  readonly kept = new Map<number, Buffer>();
+  /** Hex hash of each row a checkpoint needs (size - 1). */
+  readonly kept = new Map<number, string>();
   #mismatch: { row: number; offset: number; seen: number; mixed: boolean } | null = null;
   /** A row whose prev did not link: was the row before it altered, or is this row an intruder? */
   #link: { row: number; prevHex: string } | null = null;
@@ -90,9 +140,9 @@ class ChainChecker {
 
   /**
    * pos: where the row sits (SQLite seq column, or line order in an export);
-   * computed: SHA-256 of its canonical bytes; stored: the hash stored beside it.
+   * computed: SHA-256 (hex) of its canonical bytes; stored: the hash (hex) stored beside it.
    */
-  row(pos: number, computed: Buffer, stored: Buffer, obj: Record<string, unknown>): void {
+  row(pos: number, computed: string, stored: string, obj: Record<string, unknown>): void {
     const claimed = obj.seq;
     if (this.#link) {
       // If this row links to the row before the unlinked one, the unlinked one was slipped in.
@@ -116,7 +166,7 @@ class ChainChecker {
       }
       return;
     }
-    if (!computed.equals(stored)) {
+    if (computed !== stored) {
       this.#fail(pos, 'edited', `row ${pos}: content does not match its stored hash`);
       return;
     }
@@ -151,31 +201,36 @@ class ChainChecker {
         return;
       }
     }
-    this.prevHex = computed.toString('hex');
+    this.#accept(pos, computed);
+  }
+
+  #accept(pos: number, computed: string): void {
+    this.prevHex = computed;
     if (this.needed.has(pos)) this.kept.set(pos, computed);
     this.expected = pos + 1;
   }
 
   /**
-   * Fast path for a stored body: hash it and read "seq" and "prev" straight from the canonical text.
-   * In canonical JSON a quote inside a string is always escaped, so `,"seq":` and `,"prev":"` can only
-   * be keys, and no nested object of a decision row has those keys. Anything unusual (genesis,
-   * a broken link, a pending classification) takes the full path with JSON.parse.
+   * Fast path for a decision row that a signed checkpoint claims to cover: its hash matched, and
+   * "kind", "prev" and "seq" are read straight from the canonical text. Keys are sorted (kind < prev
+   * < seq < time) and in canonical JSON a quote inside a string is always escaped, so `,"kind":"`,
+   * `,"prev":"`, `,"seq":` can only be keys; no nested object of a decision row the writer makes has
+   * those keys, and the signature over the chain proves the writer made it. Returns the offset just
+   * after `,"time":"` when the row was accepted, or -1: the caller then takes the full path
+   * (JSON.parse), which also names what is wrong.
    */
-  rowText(pos: number, body: string, stored: Buffer): void {
-    const computed = rowHash(body);
-    if (pos !== 0 && pos < this.fastLimit && pos === this.expected && this.#link === null && this.#mismatch === null && computed.equals(stored)) {
-      const i = body.indexOf(',"seq":');
-      const j = body.indexOf(',"prev":"');
-      if (i > 0 && j > 0 && body.startsWith(String(pos), i + 7) && !isDigit(body.charCodeAt(i + 7 + String(pos).length)) &&
-          body.startsWith(this.prevHex, j + 9) && body.charCodeAt(j + 73) === 34 && body.includes(',"kind":"decision",')) {
-        this.prevHex = computed.toString('hex');
-        if (this.needed.has(pos)) this.kept.set(pos, computed);
-        this.expected = pos + 1;
-        return;
-      }
-    }
-    this.row(pos, computed, stored, parseObject(body));
+  fastRow(pos: number, body: string, computed: string, stored: string): number {
+    if (pos === 0 || pos !== this.expected || this.#link !== null || this.#mismatch !== null || computed !== stored) return -1;
+    const k = body.indexOf(',"kind":"decision",');
+    if (k < 0) return -1;
+    const j = body.indexOf(',"prev":"', k + 18);
+    if (j < 0 || !body.startsWith(this.prevHex, j + 9) || body.charCodeAt(j + 73) !== 34) return -1;
+    const i = body.indexOf(',"seq":', j + 74);
+    if (i < 0 || !decimalAt(body, i + 7, pos)) return -1;
+    const t = body.indexOf(',"time":"', i + 8);
+    if (t < 0) return -1;
+    this.#accept(pos, computed);
+    return t + 9;
   }
 
   /** Ends a pending seq-mismatch classification (also called at end of input). */
@@ -229,7 +284,7 @@ function checkCheckpoints(
       return { row: count, kind: 'truncated', reason: `log has ${count} rows but ${where} signs ${cp.size}: rows ${count}..${cp.size - 1} were removed` };
     }
     const h = checker.kept.get(cp.size - 1);
-    if (!h || !h.equals(cp.head)) {
+    if (h === undefined || h !== cp.head.toString('hex')) {
       return { row: lastGood, kind: 'edited', reason: `rows after ${lastGood} were rewritten (hashes recomputed): ${where} signs a different head for size ${cp.size}` };
     }
     return null;
@@ -355,23 +410,65 @@ function verifySqlite(file: string, opts: VerifyOptions, external: ParsedNote[])
     const needed = [...stored, ...external].map((n) => (n.checkpoint ? n.checkpoint.size - 1 : -1));
     const checker = new ChainChecker(needed);
     // Rows a stored checkpoint claims to sign take the fast path; the unsigned tail is parsed in full.
-    checker.fastLimit = Math.max(0, ...stored.map((n) => n.checkpoint?.size ?? 0));
-    for (const [seq, hash, body, timeMs] of store.readChain()) {
-      checker.rowText(seq, body, hash);
-      if (!checker.wantsMore) break;
-      // time_ms is an index column (time-range queries); it must agree with the signed "time".
-      if (seq > 0 && checker.expected === seq + 1) {
-        const k = body.indexOf(',"time":"');
-        if (k < 0 || Date.parse(body.slice(k + 9, body.indexOf('"', k + 9))) !== timeMs) {
+    let fastLimit = 0;
+    for (const n of stored) fastLimit = Math.max(fastLimit, n.checkpoint?.size ?? 0);
+    const times = new TimeReader();
+    let from = Number.MIN_SAFE_INTEGER;
+    scan: for (;;) {
+      const chunk = store.readChainHex(from, CHUNK_ROWS);
+      if (chunk.length === 0) break;
+      for (let r = 0; r < chunk.length; r++) {
+        const [seq, storedHex, raw, timeMs] = chunk[r] as ChainHexTuple;
+        // A body stored as a BLOB is hashed as the bytes it holds.
+        const body = typeof raw === 'string' ? raw : raw === null ? '' : Buffer.from(raw).toString('utf8');
+        const computed = typeof raw === 'string' || raw === null ? rowHashHex(body) : rowHashHex(raw);
+        let timeAt = seq < fastLimit ? checker.fastRow(seq, body, computed, storedHex) : -1;
+        if (timeAt < 0) {
+          checker.row(seq, computed, storedHex, parseObject(body));
+          if (!checker.wantsMore) break scan;
+          if (seq === 0 || checker.expected !== seq + 1) continue;
+          const k = body.indexOf(',"time":"');
+          timeAt = k < 0 ? -1 : k + 9;
+        }
+        // time_ms is an index column (time-range queries); it must agree with the signed "time".
+        if (timeAt < 0 || times.read(body, timeAt) !== timeMs) {
           checker.bad = { row: seq, kind: 'edited', reason: `row ${seq}: index column time_ms differs from the signed row` };
-          break;
+          break scan;
         }
       }
+      from = (chunk[chunk.length - 1] as ChainHexTuple)[0] + 1;
     }
     return finalize(report, checker, stored, external, file, opts, t0);
   } finally {
     store.close();
   }
+}
+
+/** Rows read from SQLite per statement run: all() on a chunk costs less per row than iterate(). */
+const CHUNK_ROWS = 1024;
+/** Export lines held while waiting for a checkpoint that claims them (fast path); beyond this they are parsed in full. */
+const MAX_PENDING_LINES = 65_536;
+const EXPORT_HEAD = '{"hash":"';
+
+/**
+ * Lines of a text file, read in large chunks (readline costs more per line than the hashing). Lines
+ * are decoded one by one from the bytes: checkpoint notes hold a non-ASCII em dash, and decoding a
+ * whole chunk at once would make every line a two-byte string (slower to split and to hash).
+ */
+async function* fileLines(file: string): AsyncGenerator<string[]> {
+  let rest: Buffer | null = null;
+  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
+    const buf: Buffer = rest ? Buffer.concat([rest, chunk as Buffer]) : (chunk as Buffer);
+    const lines: string[] = [];
+    let at = 0;
+    for (let nl = buf.indexOf(10, at); nl !== -1; nl = buf.indexOf(10, at)) {
+      lines.push(buf.toString('utf8', at, nl));
+      at = nl + 1;
+    }
+    rest = at < buf.length ? buf.subarray(at) : null;
+    yield lines;
+  }
+  if (rest) yield [rest.toString('utf8')];
 }
 
 async function verifyExport(file: string, opts: VerifyOptions, external: ParsedNote[]): Promise<VerifyReport> {
@@ -381,6 +478,9 @@ async function verifyExport(file: string, opts: VerifyOptions, external: ParsedN
   // Checkpoints travel inside the export, so hashes at every row may be needed: keep those the
   // external notes need up front, and add each exported checkpoint's row as it is seen.
   const checker = new ChainChecker(external.map((n) => (n.checkpoint ? n.checkpoint.size - 1 : -1)));
+  // Rows below fastLimit are claimed by a checkpoint (external, or one already read from the export).
+  let fastLimit = 0;
+  for (const n of external) fastLimit = Math.max(fastLimit, n.checkpoint?.size ?? 0);
   const take = (obj: Record<string, unknown>, pos: number): void => {
     const hashHex = obj.hash;
     const cps = obj.checkpoints;
@@ -393,41 +493,92 @@ async function verifyExport(file: string, opts: VerifyOptions, external: ParsedN
         checker.needed.add(pos);
       }
     }
-    let computed: Buffer;
+    let computed: string;
     try {
-      computed = rowHash(canonicalJson(plain as CanonicalValue));
+      computed = rowHashHex(canonicalJson(plain as CanonicalValue));
     } catch {
-      computed = Buffer.alloc(32);
+      computed = '';
     }
-    checker.row(pos, computed, Buffer.from(typeof hashHex === 'string' ? hashHex : '', 'hex'), plain);
+    checker.row(pos, computed, typeof hashHex === 'string' ? hashHex.toLowerCase() : '-', plain);
   };
-  const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let pos = 0;
-  let lineNo = 0;
-  for await (const line of rl) {
-    lineNo++;
-    if (line.trim() === '') continue;
+  /** Full path for one line; false when verification should stop. */
+  const full = (line: string, lineNo: number, pos: number): boolean => {
     let obj: Record<string, unknown>;
     try {
       obj = JSON.parse(line) as Record<string, unknown>;
     } catch {
       checker.bad ??= { row: pos, kind: 'edited', reason: `line ${lineNo} is not valid JSON` };
-      break;
+      return false;
     }
+    if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) obj = {};
     if (pos === 0) {
       const g = obj.genesis;
       if (!g || typeof g !== 'object') {
         checker.bad = { row: 0, kind: 'deleted', reason: 'the export does not start with the genesis row' };
-        break;
+        return false;
       }
       take(g as Record<string, unknown>, 0);
-      pos = 1;
-      if (!checker.wantsMore) break;
+      if (!checker.wantsMore) return false;
     }
-    take(obj, pos++);
-    if (!checker.wantsMore) break;
+    const cps = obj.checkpoints;
+    if (Array.isArray(cps)) {
+      for (const n of cps) fastLimit = Math.max(fastLimit, parseNotes(String(n))[0]?.checkpoint?.size ?? 0);
+    }
+    take(obj, pos === 0 ? 1 : pos);
+    return checker.wantsMore;
+  };
+  /**
+   * Fast path: a plain row line is `{"hash":"<64 hex>",` + the canonical body without its "{", so the
+   * body's bytes are hashed as they are (no JSON.parse, no re-serialising). Anything else, or a line
+   * whose bytes do not hash to the hash it names, takes the full path.
+   */
+  const fast = (line: string, lineNo: number, pos: number): boolean => {
+    const body = '{' + line.slice(75);
+    const timeAt = checker.fastRow(pos, body, rowHashHex(body), line.slice(9, 73));
+    return timeAt >= 0 ? true : full(line, lineNo, pos);
+  };
+  let pending: { line: string; lineNo: number; pos: number }[] = [];
+  const flush = (fastOk: boolean): boolean => {
+    const list = pending;
+    pending = [];
+    for (const p of list) if (!(fastOk && p.pos < fastLimit ? fast(p.line, p.lineNo, p.pos) : full(p.line, p.lineNo, p.pos))) return false;
+    return true;
+  };
+  let pos = 0;
+  let lineNo = 0;
+  read: for await (const lines of fileLines(file)) {
+    for (const line of lines) {
+      lineNo++;
+      if (line.trim() === '') continue;
+      const plain = pos > 0 && line.startsWith(EXPORT_HEAD) && line.charCodeAt(73) === 34 && line.charCodeAt(74) === 44 &&
+        !line.startsWith('"genesis":', 75) && !line.startsWith('"checkpoints":', 75);
+      const row = pos === 0 ? 0 : pos;
+      pos = pos === 0 ? 2 : pos + 1;
+      if (plain && row < fastLimit && pending.length === 0) {
+        if (!fast(line, lineNo, row)) break read;
+        continue;
+      }
+      if (plain) {
+        pending.push({ line, lineNo, pos: row });
+        if (pending.length >= MAX_PENDING_LINES && !flush(false)) break read;
+        continue;
+      }
+      // A line with checkpoints (or the genesis, or anything unusual): its notes may claim the pending rows.
+      let claims = 0;
+      if (line.includes('"checkpoints":')) {
+        try {
+          const cps = (JSON.parse(line) as { checkpoints?: unknown }).checkpoints;
+          if (Array.isArray(cps)) for (const n of cps) claims = Math.max(claims, parseNotes(String(n))[0]?.checkpoint?.size ?? 0);
+        } catch {
+          // Reported by the full path below.
+        }
+      }
+      fastLimit = Math.max(fastLimit, claims);
+      if (!flush(true)) break read;
+      if (!full(line, lineNo, row)) break read;
+    }
   }
-  rl.close();
+  if (checker.wantsMore) flush(false);
   if (lineNo === 0) throw new LeakgateError('LG_ERR_USAGE', `${file}: empty export: nothing to verify`);
   return finalize(report, checker, stored, external, file, opts, t0);
 }
