@@ -55,4 +55,45 @@ describe('stream sweep over every pack example', () => {
     console.log(`stream sweep: ${total - failures.length}/${total} detector examples pass\n${failures.join('\n')}`);
     expect(failures).toEqual([]);
   }, 300_000);
+
+  // Every genuine example (not only the first), with no cue before it: in bare prose, and as the
+  // whole text. One character per event, the hardest chunking. No secret fragment may show; the
+  // client text equals the one-shot text, except that a short public format prefix may precede the
+  // marker when nothing before the value says it is one (a URL scheme such as `po`stgresql://, a
+  // code such as `ci`o… whose first letters are an ordinary word start): see SECURITY.md.
+  it('every genuine example in bare prose, one character per event: no fragment shown', () => {
+    const engine = createEngine({ packPaths: ['filter-packs'] });
+    const guard = createGuard({ config: testConfig(), engine, audit: new MemoryAudit() });
+    const leaks: string[] = [];
+    const prefixed: string[] = [];
+    let total = 0;
+    for (const pack of engine.packs) {
+      for (const d of pack.detectors) {
+        for (const ex of d.spec.examples.genuine) {
+          const body = typeof ex === 'string' ? ex : ex.text;
+          const value = typeof ex === 'string' ? ex : ex.value;
+          for (const text of [`Use ${body} for that.`, body]) {
+            const whole = guard.begin(meta()).openStream().inspectWhole([{ path: 'c', text }]);
+            if (whole.decision.action === 'warn' || whole.decision.action === 'allow') continue;
+            total++;
+            const expected = whole.rewrites.get('c') ?? text;
+            const run = pushAll(guard.begin(meta()).openStream(), 'c', [...text]);
+            const shown = run.out.replace(/\[REDACTED:[a-z0-9-]+\]/g, '');
+            const prefix = value.slice(0, 8);
+            if (text.indexOf(prefix) === text.indexOf(value) && shown.includes(prefix)) leaks.push(`${d.id}: ${JSON.stringify(run.out.slice(0, 90))}`);
+            else if (whole.decision.action === 'block' ? !run.blocked : run.out !== expected) {
+              // Tolerated: at most 5 characters (never the secret's first 8) before the marker.
+              const trimmed = run.out.replace(/\S{1,5}(?=\[REDACTED:)/g, '');
+              if (run.blocked || trimmed !== expected.replace(/\S{1,5}(?=\[REDACTED:)/g, '')) leaks.push(`${d.id}: differs ${JSON.stringify(run.out.slice(0, 90))}`);
+              else prefixed.push(`${d.id}: ${JSON.stringify(run.out.slice(0, 60))}`);
+            }
+          }
+        }
+      }
+    }
+    console.log(`bare-prose sweep: ${total} texts, ${leaks.length} failures, ${prefixed.length} with a public prefix before the marker\n${[...leaks, ...prefixed].join('\n')}`);
+    expect(leaks).toEqual([]);
+    // Regression ceiling for the tolerated case (measured: 10 texts: url schemes, honeycomb, crates.io).
+    expect(prefixed.length).toBeLessThanOrEqual(10);
+  }, 300_000);
 });
