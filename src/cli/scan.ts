@@ -1,15 +1,23 @@
-// `leakgate scan [--format text|json|jsonl|sarif] [--redact] [--min-class C] [--packs a,b] [--config FILE] PATH…|-`
-// Scans files, directories (skipping .git, node_modules and binaries, honouring .gitignore) or stdin
-// with the same engine the gateway uses. Exit 0: no genuine secret; 1: at least one; 2: error.
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, resolve, sep } from 'node:path';
-import ignore, { type Ignore } from 'ignore';
-import { loadConfig } from '../config/load.js';
+// `leakgate scan [options] PATH…|-`: scans files, directories (see scan-walk.ts) or stdin with the
+// engine the gateway builds: the configured packs, then the classifier (rules + model fusion; when
+// the model is unavailable the rules decide and each finding's signals say 'model:unavailable').
+// Exit 0: nothing fails the scan; 1: at least one finding does; 2: usage, configuration or I/O error.
+//
+// What fails the scan: without --config, any genuine finding (DESIGN.md). With --config, the file's
+// policy decides: a finding fails when the action it gets is `redact` or `block` (per class, type
+// and pack, as the gateway would decide it) and it is not in shadow mode; `warn` and `allow` report
+// only.
+import { randomBytes } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { makeFingerprinter, type Fingerprinter } from '../audit/fingerprint.js';
+import { loadConfig, packagePath, type LoadedConfig } from '../config/load.js';
 import { createEngine } from '../detect/engine.js';
+import { createClassifier, strengthFromPacks, writeDisagreements, type ClassifierOptions, type LeakgateClassifier, type ModelConfig } from '../detect/model/index.js';
 import type { Finding, SecretClass } from '../detect/types.js';
 import { LeakgateError } from '../errors.js';
-
-type Format = 'text' | 'json' | 'jsonl' | 'sarif';
+import { compilePolicy, decideFinding, type ClassActions, type Scope } from '../policy/decide.js';
+import { formatReport, type Format, type Reported } from './scan-report.js';
+import { walk, type Source, type WalkIssues } from './scan-walk.js';
 
 interface ScanArgs {
   format: Format;
@@ -17,20 +25,39 @@ interface ScanArgs {
   minClass: SecretClass;
   packs?: string[];
   config?: string;
+  noModel: boolean;
+  disagreements?: string;
+  deadlineMs?: number;
   paths: string[];
 }
 
-const USAGE = 'usage: leakgate scan [--format text|json|jsonl|sarif] [--redact] [--min-class genuine|placeholder|benign] [--packs a,b] [--config FILE] PATH…|-';
+const USAGE = `usage: leakgate scan [options] PATH…|-
+
+  --format text|json|jsonl|sarif   output (default text; text and sarif never show values)
+  --redact                         json/jsonl: [REDACTED:<type>] instead of the value
+  --min-class genuine|placeholder|benign
+                                   report findings of this class and above (default genuine)
+  --packs a,b                      only these filter packs (by name)
+  --config FILE                    packs, model and policy from a leakgate config file; its policy
+                                   decides which findings fail the scan (redact/block fail)
+  --no-model                       rules only (no classifier)
+  --model-deadline-ms N            time allowed per model call (default: the config's, at least ${2000})
+  --disagreements FILE             write candidates where rules and model disagree (JSONL, no values)
+
+Exit 0: nothing fails the scan; 1: a finding fails it; 2: usage, configuration or I/O error.`;
+
 const CLASS_RANK: Record<SecretClass, number> = { benign: 0, placeholder: 1, genuine: 2 };
-const SKIP_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn']);
-const MAX_FILE_BYTES = 16 * 1024 * 1024;
+/** A CLI has no request to hold up: the gateway's per-request model deadline is too tight a budget here. */
+const SCAN_MIN_DEADLINE_MS = 2000;
+/** Files scanned at once: lets the classifier batch candidates across files. */
+const CONCURRENCY = 8;
 
 function usage(msg: string): never {
   throw new LeakgateError('LG_ERR_USAGE', `${msg}\n${USAGE}`);
 }
 
-function parseArgs(argv: readonly string[]): ScanArgs {
-  const a: ScanArgs = { format: 'text', redact: false, minClass: 'genuine', paths: [] };
+function parseArgs(argv: readonly string[]): ScanArgs | 'help' {
+  const a: ScanArgs = { format: 'text', redact: false, minClass: 'genuine', noModel: false, paths: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.startsWith('--') ? arg.indexOf('=') : -1;
@@ -63,252 +90,168 @@ function parseArgs(argv: readonly string[]): ScanArgs {
       case '--config':
         a.config = value();
         break;
+      case '--no-model':
+        a.noModel = true;
+        break;
+      case '--disagreements':
+        a.disagreements = value();
+        break;
+      case '--model-deadline-ms': {
+        const v = value();
+        const n = Number(v);
+        if (!/^\d+$/.test(v) || n <= 0) usage('--model-deadline-ms takes a positive integer');
+        a.deadlineMs = n;
+        break;
+      }
       case '-h':
       case '--help':
-        usage('help');
-      // falls through (usage throws)
+        return 'help';
+      case '--':
+        a.paths.push(...argv.slice(i + 1));
+        i = argv.length;
+        break;
       default:
         if (arg !== '-' && arg.startsWith('-')) usage(`unknown option '${arg}'`);
         a.paths.push(arg);
     }
   }
   if (a.paths.length === 0) usage('no PATH given');
+  if (a.disagreements !== undefined && a.noModel) usage('--disagreements needs the model (drop --no-model)');
   return a;
 }
 
-function isBinary(buf: Buffer): boolean {
-  const n = Math.min(buf.length, 8000);
-  for (let i = 0; i < n; i++) if (buf[i] === 0) return true;
-  return false;
-}
-
-interface Source {
-  path: string;
-  text: string;
-}
-
-/** Files under `root` (a file or a directory), honouring .gitignore files on the way down. */
-function* walk(root: string, errors: string[]): Generator<Source> {
-  let st;
-  try {
-    st = statSync(root);
-  } catch (err) {
-    errors.push(`${root}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    return;
+/** The key of the fingerprints shown: the audit log's (so scan and gateway findings correlate) when set, else per run. */
+function fingerprinter(env: NodeJS.ProcessEnv): Fingerprinter {
+  const hex = env.LEAKGATE_AUDIT_FINGERPRINT_KEY?.trim();
+  if (hex) {
+    const key = Buffer.from(hex, 'hex');
+    if (key.length < 32 || key.toString('hex') !== hex.toLowerCase()) usage('LEAKGATE_AUDIT_FINGERPRINT_KEY must be at least 64 hex characters');
+    return makeFingerprinter(key);
   }
-  if (!st.isDirectory()) {
-    const src = readSource(root, errors);
-    if (src) yield src;
-    return;
-  }
-  const base = resolve(root);
-  const rules: { dir: string; ig: Ignore }[] = [];
-  function* dir(abs: string, shown: string): Generator<Source> {
-    let gi: string | undefined;
-    try {
-      gi = readFileSync(join(abs, '.gitignore'), 'utf8');
-    } catch {
-      gi = undefined;
-    }
-    if (gi !== undefined) rules.push({ dir: abs, ig: ignore().add(gi) });
-    const pushed = gi !== undefined;
-    let names: string[];
-    try {
-      names = readdirSync(abs).sort();
-    } catch (err) {
-      errors.push(`${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-      names = [];
-    }
-    for (const name of names) {
-      if (SKIP_DIRS.has(name)) continue;
-      const p = join(abs, name);
-      let s;
-      try {
-        s = statSync(p);
-      } catch {
-        continue;
-      }
-      const isDir = s.isDirectory();
-      const ignored = rules.some((r) => {
-        const rel = relative(r.dir, p).split(sep).join('/');
-        return rel !== '' && !rel.startsWith('..') && r.ig.ignores(isDir ? `${rel}/` : rel);
-      });
-      if (ignored) continue;
-      const shownChild = join(shown, name);
-      if (isDir) yield* dir(p, shownChild);
-      else if (s.isFile()) {
-        const src = readSource(p, errors, shownChild);
-        if (src) yield src;
-      }
-    }
-    if (pushed) rules.pop();
-  }
-  yield* dir(base, root);
+  return makeFingerprinter(randomBytes(32));
 }
 
-function readSource(p: string, errors: string[], shown = p): Source | undefined {
-  let buf: Buffer;
-  try {
-    const st = statSync(p);
-    if (st.size > MAX_FILE_BYTES) return undefined;
-    buf = readFileSync(p);
-  } catch (err) {
-    errors.push(`${shown}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-    return undefined;
-  }
-  if (isBinary(buf)) return undefined;
-  return { path: shown, text: buf.toString('utf8') };
+/** Pack-file default actions (a pack's own `actions`), as the gateway's policy reads them. */
+function packDefaults(packs: readonly { name: string; spec: { actions?: ClassActions } }[]): Map<string, ClassActions> {
+  const out = new Map<string, ClassActions>();
+  for (const p of packs) if (p.spec.actions) out.set(p.name, p.spec.actions);
+  return out;
 }
 
-function readStdin(): string {
-  return readFileSync(0, 'utf8');
+/** Injection points for tests (a deterministic classifier, captured output). */
+export interface ScanDeps {
+  createClassifier?: (config: ModelConfig, opts: ClassifierOptions) => Promise<LeakgateClassifier>;
+  stdout?: NodeJS.WritableStream & { isTTY?: boolean };
+  stderr?: NodeJS.WritableStream;
+  readStdin?: () => string;
+  env?: NodeJS.ProcessEnv;
 }
 
-/** Partly masked value for human output: a few leading and trailing characters only. */
-function mask(v: string): string {
-  const oneLine = v.replace(/\r?\n|\\n/g, '⏎');
-  if (oneLine.length <= 8) return '*'.repeat(oneLine.length);
-  const keep = oneLine.length >= 24 ? 4 : 2;
-  return `${oneLine.slice(0, keep)}${'*'.repeat(Math.min(16, oneLine.length - keep - 2))}${oneLine.slice(-2)}`;
-}
-
-function shownValue(f: Finding, redact: boolean): string {
-  return redact ? `[REDACTED:${f.type}]` : f.value;
-}
-
-function jsonlRecord(f: Finding, redact: boolean): Record<string, unknown> {
-  return {
-    path: f.path,
-    line: f.line,
-    column: f.column,
-    value: shownValue(f, redact),
-    type: f.type,
-    class: f.class,
-    confidence: f.confidence,
-    severity: f.severity,
-    detector: f.detectors[0] ?? '',
-  };
-}
-
-function endPosition(f: Finding): { line: number; column: number } {
-  const lines = f.value.split('\n');
-  return lines.length === 1 ? { line: f.line, column: f.column + f.value.length } : { line: f.line + lines.length - 1, column: (lines[lines.length - 1] ?? '').length + 1 };
-}
-
-function sarif(findings: readonly Finding[], redact: boolean): unknown {
-  const rules = new Map<string, Finding>();
-  for (const f of findings) if (!rules.has(f.type)) rules.set(f.type, f);
-  const level = (f: Finding): string => (f.class === 'genuine' ? (f.severity === 'low' ? 'warning' : 'error') : 'note');
-  return {
-    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
-    version: '2.1.0',
-    runs: [
-      {
-        tool: {
-          driver: {
-            name: 'leakgate',
-            informationUri: 'https://github.com/leakgate/leakgate',
-            rules: [...rules.entries()].map(([type, f]) => ({
-              id: type,
-              name: type.replace(/(^|-)([a-z0-9])/g, (_m, _d: string, c: string) => c.toUpperCase()),
-              shortDescription: { text: `Secret of type ${type}` },
-              defaultConfiguration: { level: f.severity === 'low' ? 'warning' : 'error' },
-              properties: { tags: ['security', 'secrets'], 'security-severity': { low: '3.0', medium: '5.0', high: '8.0', critical: '9.5' }[f.severity] },
-            })),
-          },
-        },
-        results: findings.map((f) => {
-          const end = endPosition(f);
-          return {
-            ruleId: f.type,
-            level: level(f),
-            message: { text: `${f.class} ${f.type} (${redact ? 'redacted' : mask(f.value)}), confidence ${f.confidence}` },
-            locations: [
-              {
-                physicalLocation: {
-                  artifactLocation: { uri: f.path === '-' ? 'stdin' : f.path.split(sep).join('/') },
-                  region: { startLine: f.line, startColumn: f.column, endLine: end.line, endColumn: end.column },
-                },
-              },
-            ],
-            properties: { class: f.class, confidence: f.confidence, severity: f.severity, detectors: f.detectors, signals: f.signals },
-          };
-        }),
-      },
-    ],
-  };
-}
-
-function textReport(findings: readonly Finding[], redact: boolean, color: boolean): string {
-  const c = (code: string, s: string): string => (color ? `\x1b[${code}m${s}\x1b[0m` : s);
-  const lines = findings.map((f) => {
-    const cls = f.class === 'genuine' ? c('31;1', f.class) : f.class === 'placeholder' ? c('33', f.class) : c('2', f.class);
-    const v = redact ? `[REDACTED:${f.type}]` : mask(f.value);
-    return `${c('1', `${f.path}:${f.line}:${f.column}`)}  ${cls}  ${f.type}  ${v}  ${c('2', `(${f.severity}, confidence ${f.confidence}, ${f.detectors.join('+')})`)}`;
-  });
-  const genuine = findings.filter((f) => f.class === 'genuine').length;
-  lines.push(`${findings.length} finding(s), ${genuine} genuine`);
-  return lines.join('\n') + '\n';
-}
-
-export async function scanCommand(argv: string[]): Promise<number> {
+export async function scanCommand(argv: string[], deps: ScanDeps = {}): Promise<number> {
+  const out = deps.stdout ?? process.stdout;
+  const errOut = deps.stderr ?? process.stderr;
+  const env = deps.env ?? process.env;
+  let classifier: LeakgateClassifier | undefined;
   try {
     const args = parseArgs(argv);
-    const loaded = args.config ? loadConfig(args.config) : undefined;
-    const engine = createEngine({ packPaths: loaded?.packPaths ?? [], maxDecodeDepth: loaded?.config.detect.maxDecodeDepth ?? 2 });
+    if (args === 'help') {
+      out.write(USAGE + '\n');
+      return 0;
+    }
+    const loaded: LoadedConfig = args.config !== undefined ? loadConfig(args.config, env) : loadConfig(undefined, env);
+    const { config } = loaded;
+    const fingerprint = fingerprinter(env);
+    const useModel = !args.noModel && config.model.enabled;
+    if (args.disagreements !== undefined && !useModel) usage('--disagreements needs the model (model.enabled is false in the config)');
+    if (useModel) {
+      const deadlineMs = args.deadlineMs ?? Math.max(config.model.deadlineMs, SCAN_MIN_DEADLINE_MS);
+      classifier = await (deps.createClassifier ?? createClassifier)(
+        { ...config.model, deadlineMs },
+        // Strength is read from the packs in force, so fusion treats a custom pack's detectors as that pack says.
+        { rootDir: packagePath('.'), strengthOf: strengthFromPacks(loaded.packPaths), ...(args.disagreements !== undefined ? { scoreAll: true } : {}) },
+      );
+      const st = classifier.status();
+      if (st.state !== 'ready') errOut.write(`leakgate scan: classifier ${st.state}${st.detail ? `: ${st.detail}` : ''}; rules decide (signal model:unavailable)\n`);
+    }
+    const engine = createEngine({
+      packPaths: loaded.packPaths,
+      maxDecodeDepth: config.detect.maxDecodeDepth,
+      maxHoldback: config.policy.streamHoldbackChars,
+      ...(classifier ? { classifier } : {}),
+    });
     const known = new Set(engine.packs.map((p) => p.name));
     for (const p of args.packs ?? []) if (!known.has(p)) usage(`unknown pack '${p}' (have: ${[...known].join(', ')})`);
-    const errors: string[] = [];
-    const findings: Finding[] = [];
-    const includeBenign = args.minClass === 'benign';
-    const scanOne = (src: Source): void => {
-      const found = engine.scanRules([{ path: src.path, text: src.text }], { filePath: src.path === '-' ? undefined : src.path, includeBenign, packs: args.packs });
-      for (const f of found) if (CLASS_RANK[f.class] >= CLASS_RANK[args.minClass]) findings.push(f);
+    if (args.disagreements !== undefined) {
+      try {
+        writeFileSync(args.disagreements, '', { mode: 0o600 });
+      } catch (err) {
+        throw new LeakgateError('LG_ERR_USAGE', `${args.disagreements}: cannot write: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+      }
+    }
+    // The policy that decides failure (only with --config); route 'scan' matches no upstream override.
+    const scope: Scope | null = args.config !== undefined ? compilePolicy(config, packDefaults(engine.packs)).scopeFor('scan', '') : null;
+    const verdict = (f: Finding): { fails: boolean; action: string | null } => {
+      if (!scope) return { fails: f.class === 'genuine', action: null };
+      const d = decideFinding(f, scope);
+      return { fails: !d.shadow && (d.action === 'redact' || d.action === 'block'), action: d.shadow ? `${d.action} (shadow)` : d.action };
     };
-    let missing = 0;
-    for (const p of args.paths) {
-      if (p !== '-') {
-        try {
-          statSync(p);
-        } catch (err) {
-          errors.push(`${p}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-          missing++;
+
+    const issues: WalkIssues = { errors: [], skipped: [] };
+    function* sources(paths: readonly string[]): Generator<Source> {
+      for (const p of paths) {
+        if (p !== '-') {
+          yield* walk(p, issues);
           continue;
         }
+        try {
+          yield { path: '-', text: (deps.readStdin ?? (() => readFileSync(0, 'utf8')))() };
+        } catch (err) {
+          issues.errors.push(`-: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+        }
       }
-      if (p === '-') scanOne({ path: '-', text: readStdin() });
-      else for (const src of walk(p, errors)) scanOne(src);
     }
-    for (const e of errors) process.stderr.write(`leakgate scan: ${e}\n`);
-    const out = process.stdout;
-    switch (args.format) {
-      case 'jsonl':
-        for (const f of findings) out.write(JSON.stringify(jsonlRecord(f, args.redact)) + '\n');
-        break;
-      case 'json':
-        out.write(
-          JSON.stringify(
-            {
-              findings: findings.map((f) => ({ ...jsonlRecord(f, args.redact), end: { line: endPosition(f).line, column: endPosition(f).column }, detectors: f.detectors, pack: f.pack, entropy: f.entropy, signals: f.signals })),
-              errors,
-            },
-            null,
-            2,
-          ) + '\n',
-        );
-        break;
-      case 'sarif':
-        out.write(JSON.stringify(sarif(findings, args.redact), null, 2) + '\n');
-        break;
-      default:
-        out.write(textReport(findings, args.redact, Boolean(out.isTTY) && !process.env.NO_COLOR));
+    // Benign candidates are always asked for: the model may disagree about them, and --min-class filters after.
+    const perFile: Finding[][] = [];
+    const inflight = new Set<Promise<void>>();
+    let n = 0;
+    for (const src of sources(args.paths)) {
+      const i = n++;
+      const ctx = { ...(src.path !== '-' ? { filePath: src.path } : {}), includeBenign: true, ...(args.packs ? { packs: args.packs } : {}) };
+      const p: Promise<void> = engine.scan([{ path: src.path, text: src.text }], ctx).then((fs) => {
+        perFile[i] = fs;
+      });
+      inflight.add(p);
+      void p.finally(() => inflight.delete(p)).catch(() => undefined);
+      if (inflight.size >= CONCURRENCY) await Promise.race(inflight);
     }
-    // A PATH given on the command line that cannot be read is an error (exit 2), not a clean result.
-    if (missing > 0) return 2;
-    return findings.some((f) => f.class === 'genuine') ? 1 : 0;
+    await Promise.all(inflight);
+    const all = perFile.flat();
+
+    const reported: Reported[] = [];
+    let failing = 0;
+    for (const f of all) {
+      const v = verdict(f);
+      if (v.fails) failing++;
+      // A failing finding is always shown, whatever --min-class says.
+      if (!v.fails && CLASS_RANK[f.class] < CLASS_RANK[args.minClass]) continue;
+      reported.push({ f, fingerprint: fingerprint(f.value), fails: v.fails, action: v.action });
+    }
+    if (args.disagreements !== undefined) {
+      const k = env.LEAKGATE_AUDIT_FINGERPRINT_KEY?.trim();
+      const written = await writeDisagreements(all, args.disagreements, k ? { key: Buffer.from(k, 'hex') } : {});
+      errOut.write(`leakgate scan: ${written} disagreement(s) between rules and model written to ${args.disagreements}\n`);
+    }
+    for (const s of issues.skipped) errOut.write(`leakgate scan: skipped ${s}\n`);
+    for (const e of issues.errors) errOut.write(`leakgate scan: ${e}\n`);
+    out.write(formatReport(args.format, { findings: reported, redact: args.redact, errors: issues.errors, color: Boolean(out.isTTY) && !env.NO_COLOR }));
+    // A path that cannot be read leaves the scan incomplete: an error, not a clean result.
+    if (issues.errors.length > 0) return 2;
+    return failing > 0 ? 1 : 0;
   } catch (err) {
     const msg = err instanceof LeakgateError ? `${err.code}: ${err.message}` : (err as Error).message;
-    process.stderr.write(`leakgate scan: ${msg}\n`);
+    errOut.write(`leakgate scan: ${msg}\n`);
     return 2;
+  } finally {
+    await classifier?.close().catch(() => undefined);
   }
 }
