@@ -25,7 +25,7 @@ export interface RuleContext {
 }
 
 // `name = value` / `"name": "value"` with a secret-like name directly before the value.
-const ASSIGNED = /(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}["'`]?(?:\s{1,3}string|\s{0,2}:\s{0,2}(?:string|str))?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?$/i;
+const ASSIGNED = /(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}["'`]?(?:\s{1,3}string|\s{0,2}:\s{0,2}(?:string|str))?\s{0,3}(?:[:?+.!]{0,3}=|=>|:|>|["'`]?\s{0,2},)\s{0,3}["'`]?$/i;
 
 export interface RuleSet {
   finder: CandidateFinder;
@@ -78,7 +78,8 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     }
     // Bounded look-behind: minified code has megabyte-long lines.
     signals.push(...commentSignals(c.start - ls > 400 ? text.slice(c.start - 400, c.start) : text.slice(ls, c.start), c.start - ls > 400));
-    signals.push(...nearbySignals(around.replace(value, '')));
+    // Host names like db.example.com say nothing about the credential next to them.
+    signals.push(...nearbySignals(around.replace(value, '').replace(/[\w.-]*\bexample\.(?:com|org|net|test|invalid)\b/gi, '')));
     if (keyBlock) signals.push(...keyBlockSignals(value));
     else {
       signals.push(...placeholderSignals({ value, body }));

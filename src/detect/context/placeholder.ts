@@ -61,7 +61,9 @@ export function placeholderSignals({ value, body }: PlaceholderInput): string[] 
   if (TEMPLATE.test(value)) out.push('placeholder:template-var');
   if (ANGLE.test(value)) out.push('placeholder:angle-brackets');
   if (YOUR.test(value)) out.push('placeholder:your-value');
-  if (EXAMPLE_MARKERS.test(value)) out.push('placeholder:example-value');
+  // A URL is judged by its userinfo: a real password on an `example.com`-style host is still real.
+  const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^@\s/]*)@/i.exec(value)?.[1];
+  if (EXAMPLE_MARKERS.test(userinfo ?? value)) out.push('placeholder:example-value');
   if (WEAK_WORDS.test(value) || WEAK_WORDS.test(body)) out.push('placeholder:weak-word');
   if (TEST_MODE.test(value)) out.push('placeholder:test-mode');
   if (REDACTED.test(value)) out.push('placeholder:redacted');
