@@ -18,7 +18,7 @@ const VERSION = /^[~^<>=]{0,2}v?(?:\d{1,6}(?:\.(?:\d{1,9}|x|\*)){1,3}|\d{1,4})(?
 const NUMERIC = /^[\d.,:+-]+$/;
 /** Code: calls, member access, env lookups, interpolation of other variables. */
 const CODE_EXPR =
-  /^(?:[A-Za-z_$][\w$]*\s*\(|(?:process\.env|os\.environ|os\.getenv|System\.getenv|ENV\[|env\(|getenv|config\.|settings\.|self\.|this\.|params\.|args\.|props\.|request\.|req\.|options\.|opts\.)|[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*){1,6}(?:\(\)?)?;?$|[A-Za-z_$][\w$]*\[['"]?[\w.-]+['"]?\]$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|(?:true|false|null|nil|None|undefined|True|False)$)/;
+  /^(?:[A-Za-z_$][\w$]*\s*\(|(?:process\.env|os\.environ|os\.getenv|System\.getenv|ENV\[|env\(|getenv|config\.|settings\.|self\.|this\.|params\.|args\.|props\.|request\.|req\.|options\.|opts\.)|!?[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*){1,6}(?:\(\)?)?;?$|(?:Uint|Int|Float|BigInt|BigUint)(?:8|16|32|64)(?:Clamped)?Array$|[A-Za-z_$][\w$]*\[['"]?[\w.-]+['"]?\]$|[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+$|(?:true|false|null|nil|None|undefined|True|False)$)/;
 /** Identifier-like words: camelCase / snake_case made of letters only (no digits mixed in). */
 /** Separated words and plain numbers (no segment mixing letters and digits): names, dates, slugs. */
 const WORDY = /^(?:[A-Za-z]+|\d+)(?:[-_.](?:[A-Za-z]+|\d+)){1,8}$/;

@@ -49,6 +49,15 @@ function periodic(s: string): boolean {
   return false;
 }
 
+/** base64("user:password") whose password is a weak word (`dXNlcm5hbWU6cGFzc3dvcmQ=` = username:password). */
+function weakBasicPair(value: string): boolean {
+  if (value.length < 8 || value.length > 200 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+  const decoded = Buffer.from(value, 'base64').toString('latin1');
+  const colon = decoded.indexOf(':');
+  if (colon <= 0 || !/^[\x20-\x7e]+$/.test(decoded)) return false;
+  return WEAK_WORDS.test(decoded.slice(colon + 1));
+}
+
 export interface PlaceholderInput {
   value: string;
   /** The value with a known provider prefix removed (the random body), when known. */
@@ -64,7 +73,7 @@ export function placeholderSignals({ value, body }: PlaceholderInput): string[] 
   // A URL is judged by its userinfo: a real password on an `example.com`-style host is still real.
   const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^@\s/]*)@/i.exec(value)?.[1];
   if (EXAMPLE_MARKERS.test(userinfo ?? value)) out.push('placeholder:example-value');
-  if (WEAK_WORDS.test(value) || WEAK_WORDS.test(body)) out.push('placeholder:weak-word');
+  if (WEAK_WORDS.test(value) || WEAK_WORDS.test(body) || weakBasicPair(value)) out.push('placeholder:weak-word');
   if (TEST_MODE.test(value)) out.push('placeholder:test-mode');
   if (REDACTED.test(value)) out.push('placeholder:redacted');
   const b = body.length >= 8 ? body : value;
