@@ -30,6 +30,7 @@ const BLOCKS: readonly { find: string; begin: RegExp; end: RegExp }[] = [
 ];
 // The text so far could still grow into a BEGIN marker ("-", "-----BEGIN RSA PRIV", "---- BEGIN …--").
 const PARTIAL_BEGIN = /(?:-{1,5}|---- )(?:B(?:E(?:G(?:I(?:N(?: [A-Z0-9 ]{0,40}-{0,5})?)?)?)?)?)?$/;
+const JSON_PUNCT = new Set(['{', '}', '[', ']', ',', ':']);
 // How long a random-looking token is kept after it ends, waiting for the rest of its line.
 const LINE_WAIT = 64;
 
@@ -161,6 +162,22 @@ export function createHoldback(providerKeywords: readonly string[], maxHold: num
     return -1;
   }
 
+  /**
+   * Start of the trailing run: after the last whitespace or, in minified JSON, after the last quote
+   * that opens or closes a member (`{"`, `":"`, `","`, `"}`), so a tool-call argument stream with
+   * no spaces is judged value by value rather than held whole.
+   */
+  function runStart(text: string): number {
+    let i = text.length;
+    while (i > 0 && text.length - i < maxHold) {
+      const c = text[i - 1] ?? ' ';
+      if (/\s/.test(c)) break;
+      if (c === '"' && (JSON_PUNCT.has(text[i - 2] ?? '') || JSON_PUNCT.has(text[i] ?? ''))) break;
+      i--;
+    }
+    return i;
+  }
+
   return {
     holdback(text: string): number {
       if (text.length === 0) return 0;
@@ -173,8 +190,7 @@ export function createHoldback(providerKeywords: readonly string[], maxHold: num
       const xml = xmlValue(text);
       if (xml !== -1) start = Math.min(start, xml);
 
-      let i = text.length;
-      while (i > 0 && !/\s/.test(text[i - 1] ?? ' ') && text.length - i < maxHold) i--;
+      const i = runStart(text);
       if (i < text.length && suspicious(text.slice(i), text.slice(Math.max(0, i - 64), i))) start = Math.min(start, i);
       const token = lineToken(text, i);
       if (token !== -1) start = Math.min(start, token);

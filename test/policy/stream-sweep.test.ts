@@ -42,8 +42,9 @@ describe('stream sweep over every pack example', () => {
           const run = pushAll(guard.begin(meta()).openStream(), 'c', pieces);
           // A prefix that also occurs outside the secret (a common word) is not a leak.
           // Markers are stripped first: `[REDACTED:rubygems-api-key]` names the prefix, it does not leak it.
+          // A prefix the one-shot text shows too (only part of the value is the secret) is not one either.
           const shown = run.out.replace(/\[REDACTED:[a-z0-9-]+\]/g, '');
-          const leak = text.indexOf(prefix) === text.indexOf(value) && shown.includes(prefix);
+          const leak = text.indexOf(prefix) === text.indexOf(value) && shown.includes(prefix) && !expected.includes(prefix);
           const ok = blocked ? run.blocked && !leak : !run.blocked && run.out === expected && !leak;
           if (!ok) {
             failures.push(`${pack.name}/${d.id}: ${leak ? 'leaks a prefix' : 'differs'} with ${pieces.length} chunks: ${JSON.stringify(run.out.slice(18, 90))}`);
@@ -80,7 +81,7 @@ describe('stream sweep over every pack example', () => {
             const run = pushAll(guard.begin(meta()).openStream(), 'c', [...text]);
             const shown = run.out.replace(/\[REDACTED:[a-z0-9-]+\]/g, '');
             const prefix = value.slice(0, 8);
-            if (text.indexOf(prefix) === text.indexOf(value) && shown.includes(prefix)) leaks.push(`${d.id}: ${JSON.stringify(run.out.slice(0, 90))}`);
+            if (text.indexOf(prefix) === text.indexOf(value) && shown.includes(prefix) && !expected.includes(prefix)) leaks.push(`${d.id}: ${JSON.stringify(run.out.slice(0, 90))}`);
             else if (whole.decision.action === 'block' ? !run.blocked : run.out !== expected) {
               // Tolerated: at most 5 characters (never the secret's first 8) before the marker.
               const trimmed = run.out.replace(/\S{1,5}(?=\[REDACTED:)/g, '');
@@ -93,7 +94,7 @@ describe('stream sweep over every pack example', () => {
     }
     console.log(`bare-prose sweep: ${total} texts, ${leaks.length} failures, ${prefixed.length} with a public prefix before the marker\n${[...leaks, ...prefixed].join('\n')}`);
     expect(leaks).toEqual([]);
-    // Regression ceiling for the tolerated case (measured: 10 texts: url schemes, honeycomb, crates.io).
+    // Regression ceiling for the tolerated case (measured: 6 texts: honeycomb, crates.io).
     expect(prefixed.length).toBeLessThanOrEqual(10);
   }, 300_000);
 });
