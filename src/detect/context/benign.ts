@@ -50,5 +50,8 @@ export function benignSignals({ value, before }: BenignInput): string[] {
   else if (IDENT.test(value) && value.length <= 160) out.push('benign:identifier');
   else if (WORDY.test(value) && value.split(/[-_.]/).some((w) => /^[a-z]{3,}$/i.test(w))) out.push('benign:identifier');
   if (/^urn:[a-z0-9-]+:/i.test(value)) out.push('benign:urn');
+  // `name:` (a dict key or label caught as a value) and words joined by a digit (`symbol2label`, `utf8decode`).
+  if (/^[A-Za-z_][\w.]*:$/.test(value)) out.push('benign:code');
+  if (/^[a-z]{3,}\d{1,2}[a-z]{3,}$/.test(value)) out.push('benign:identifier');
   return out;
 }
