@@ -12,12 +12,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../src/detect/engine.js';
 import { listPackFiles, loadPackFile, type CompiledPack } from '../../src/detect/packs/load.js';
-import { FEATURE_NAMES, isStrong, type EncodedCandidate } from '../../src/detect/model/features.js';
+import { FEATURE_NAMES, NUM_FEATURES, isStrong, type EncodedCandidate, type StrengthLookup } from '../../src/detect/model/features.js';
 import { fuse, modelClass } from '../../src/detect/model/fusion.js';
 import { createClassifier } from '../../src/detect/model/index.js';
 import { loadOnnxSession } from '../../src/detect/model/session.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import type { Finding, SecretClass } from '../../src/detect/types.js';
+import { scoreCase, type Case, type Counts } from '../detect/score.js';
+import { strengthFromPacks } from '../../src/detect/model/strength.js';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const arg = (k: string, d: string): string => {
@@ -82,77 +84,67 @@ function perClass(y: SecretClass[], pred: SecretClass[]): Record<string, PRF | n
 }
 
 // ---------- 1. peer bench ----------
-interface Case {
-  id: string;
-  ext: string;
-  text: string;
-  secrets: { line: number; value: string; class: 'genuine' | 'placeholder'; type: string }[];
-}
 
+type C3 = [number, number, number];
 interface PeerTally {
-  all: [number, number, number];
-  lenient: [number, number, number];
-  provider: [number, number, number];
-  generic: [number, number, number];
-  placeholder: [number, number, number];
+  all: C3;
+  lenient: C3;
+  provider: C3;
+  generic: C3;
+  placeholder: C3;
+  bySource: Record<string, { strict: C3; lenient: C3 }>;
 }
 
-const newTally = (): PeerTally => ({ all: [0, 0, 0], lenient: [0, 0, 0], provider: [0, 0, 0], generic: [0, 0, 0], placeholder: [0, 0, 0] });
+const newTally = (): PeerTally => ({ all: [0, 0, 0], lenient: [0, 0, 0], provider: [0, 0, 0], generic: [0, 0, 0], placeholder: [0, 0, 0], bySource: {} });
 const isGenericLabel = (type: string): boolean => /generic|password|entropy|secret-key|api-key$|jwt|basic-auth|connection|url/.test(type) && !/^(aws|github|gitlab|slack|stripe|openai|anthropic)/.test(type);
+const addC = (t: C3, c: Counts): void => {
+  t[0] += c.tp;
+  t[1] += c.fp;
+  t[2] += c.fn;
+};
 
-function tallyCase(t: PeerTally, c: Case, findings: Finding[]): void {
-  const lines = c.text.split('\n');
-  const lineOf = (f: Finding): number => f.line;
-  const genuineLabels = c.secrets.filter((s) => s.class === 'genuine');
-  const used = new Set<number>();
-  const usedLenient = new Set<number>();
-  for (const f of findings) {
-    if (f.class !== 'genuine') continue;
-    const strict = genuineLabels.findIndex((s, i) => !used.has(i) && s.line === lineOf(f) && s.value === f.value);
-    const group = (i: number): 'provider' | 'generic' => (isGenericLabel(genuineLabels[i]!.type) ? 'generic' : 'provider');
-    if (strict >= 0) {
-      used.add(strict);
-      t.all[0]++;
-      t[group(strict)][0]++;
-    } else {
-      t.all[1]++;
-      t[isStrong(f.type, f.signals) ? 'provider' : 'generic'][1]++;
-    }
-    const len = genuineLabels.findIndex((s, i) => {
-      if (usedLenient.has(i) || s.line !== lineOf(f)) return false;
-      const [a, b] = s.value.length <= f.value.length ? [s.value, f.value] : [f.value, s.value];
-      return b.includes(a) && a.length >= 0.8 * b.length;
+/**
+ * Genuine task scored by bench/detect/score.ts (the same scorer as bench/detect): strict = same line,
+ * exact value; lenient = containment ≥ 80%. Provider/generic split: labels by the peer's type; a false
+ * positive goes to the group of the finding's own structure (strong → provider).
+ */
+function tallyCase(t: PeerTally, c: Case, findings: Finding[], strengthOf: StrengthLookup): void {
+  const gen = findings.filter((f) => f.class === 'genuine');
+  const preds = gen.map((f) => ({ line: f.line, value: f.value }));
+  const strict = scoreCase(c.secrets, preds, true);
+  const lenient = scoreCase(c.secrets, preds, false);
+  addC(t.all, strict);
+  addC(t.lenient, lenient);
+  const src = (t.bySource[c.source] ??= { strict: [0, 0, 0], lenient: [0, 0, 0] });
+  addC(src.strict, strict);
+  addC(src.lenient, lenient);
+  for (const g of ['provider', 'generic'] as const) {
+    const labels = c.secrets.filter((s) => s.class === 'genuine' && (isGenericLabel(s.type ?? '') ? 'generic' : 'provider') === g);
+    const others = c.secrets.filter((s) => s.class === 'genuine' && !labels.includes(s));
+    const mine = gen.filter((f) => {
+      if (labels.some((s) => s.line === f.line && s.value === f.value)) return true;
+      if (others.some((s) => s.line === f.line && s.value === f.value)) return false;
+      return (isStrong(f.type, f.signals, f.detectors, strengthOf) ? 'provider' : 'generic') === g;
     });
-    if (len >= 0) {
-      usedLenient.add(len);
-      t.lenient[0]++;
-    } else t.lenient[1]++;
+    addC(t[g], scoreCase(labels, mine.map((f) => ({ line: f.line, value: f.value })), true));
   }
-  genuineLabels.forEach((s, i) => {
-    if (!used.has(i)) {
-      t.all[2]++;
-      t[isGenericLabel(s.type) ? 'generic' : 'provider'][2]++;
-    }
-    if (!usedLenient.has(i)) t.lenient[2]++;
-  });
-  // Placeholder task: a labelled placeholder found as placeholder is a TP; found as genuine, an error.
-  for (const s of c.secrets.filter((x) => x.class === 'placeholder')) {
-    const hit = findings.find((f) => f.line === s.line && (f.value.includes(s.value) || s.value.includes(f.value)));
-    if (hit?.class === 'placeholder') t.placeholder[0]++;
-    else t.placeholder[2]++;
-  }
-  for (const f of findings) {
-    if (f.class === 'placeholder' && !c.secrets.some((s) => s.class === 'placeholder' && s.line === f.line)) t.placeholder[1]++;
-  }
-  void lines;
+  // Placeholder task (as bench/detect): a labelled placeholder found as placeholder is a TP; a
+  // placeholder finding on a line with no placeholder label is an FP.
+  const ph = c.secrets.filter((x) => x.class === 'placeholder');
+  const phPreds = findings.filter((f) => f.class === 'placeholder');
+  const hit = ph.filter((s) => phPreds.some((p) => p.line === s.line && (p.value.includes(s.value) || s.value.includes(p.value)))).length;
+  t.placeholder[0] += hit;
+  t.placeholder[2] += ph.length - hit;
+  t.placeholder[1] += phPreds.filter((p) => !ph.some((s) => s.line === p.line)).length;
 }
 
-const summarise = (t: PeerTally): Record<string, PRF> => ({
+const summarise = (t: PeerTally): Record<string, unknown> => ({
   genuine_strict: prf(...t.all),
   genuine_lenient: prf(...t.lenient),
   genuine_provider_format: prf(...t.provider),
   genuine_generic: prf(...t.generic),
   placeholder: prf(...t.placeholder),
+  by_source: Object.fromEntries(Object.entries(t.bySource).map(([k, v]) => [k, { strict: prf(...v.strict), lenient: prf(...v.lenient) }])),
 });
 
 const EXT_PATH: Record<string, string> = { txt: 'snippet.txt' };
@@ -165,18 +157,29 @@ async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> |
   const engine = createEngine({ packs: packs(), classifier });
   const rules = newTally();
   const model = newTally();
+  const strengthOf = strengthFromPacks([join(ROOT, 'filter-packs')]);
   let changed = 0;
+  // What the model changed, scored against the labels: promotions to genuine and demotions from it.
+  const moves = { promoted_correct: 0, promoted_wrong: 0, demoted_correct: 0, demoted_wrong: 0, timeouts: 0 };
+  const isGold = (c: Case, f: Finding): boolean => c.secrets.some((s) => s.class === 'genuine' && s.line === f.line && s.value === f.value);
   for (const c of cases) {
     const seg = [{ path: c.id, text: c.text }];
     const ctx = { filePath: EXT_PATH[c.ext] ?? `snippet.${c.ext}` };
     const fr = engine.scanRules(seg, ctx);
     const fm = await engine.scan(seg, ctx);
-    changed += fm.filter((f) => f.signals.some((s) => s.startsWith('rules:'))).length;
-    tallyCase(rules, c, fr);
-    tallyCase(model, c, fm);
+    for (const f of fm) {
+      if (f.signals.includes('model:timeout')) moves.timeouts++;
+      const was = f.signals.find((s) => s.startsWith('rules:'));
+      if (!was) continue;
+      changed++;
+      if (f.class === 'genuine') moves[isGold(c, f) ? 'promoted_correct' : 'promoted_wrong']++;
+      else if (was === 'rules:genuine') moves[isGold(c, f) ? 'demoted_wrong' : 'demoted_correct']++;
+    }
+    tallyCase(rules, c, fr, strengthOf);
+    tallyCase(model, c, fm, strengthOf);
   }
   await classifier.close();
-  return { cases: cases.length, rules_only: summarise(rules), rules_model: summarise(model), findings_reclassified: changed, classifier: classifier.stats() };
+  return { cases: cases.length, rules_only: summarise(rules), rules_model: summarise(model), findings_reclassified: changed, model_moves: moves, classifier: classifier.stats() };
 }
 
 // ---------- 2. own test split ----------
@@ -264,7 +267,7 @@ function corpus(maxBytes: number): { path: string; text: string }[] {
 async function latency(mb: number): Promise<Record<string, unknown>> {
   const s = await loadOnnxSession(MODEL, META, 1);
   const rnd = (n: number): Int32Array => Int32Array.from({ length: n }, () => 1 + Math.floor(Math.random() * 95) + 32);
-  const mk = (): EncodedCandidate => ({ value: rnd(64), context: rnd(160), feats: new Float32Array(41).fill(0.3) });
+  const mk = (): EncodedCandidate => ({ value: rnd(64), context: rnd(160), feats: new Float32Array(NUM_FEATURES).fill(0.3) });
   const perBatch: Record<string, { p50_ms: number; p99_ms: number; runs: number }> = {};
   for (const n of [1, 8, 64]) {
     const batch = Array.from({ length: n }, mk);
@@ -355,7 +358,10 @@ async function main(): Promise<void> {
     const ro = peer['rules_only'] as Record<string, PRF>;
     const rm = peer['rules_model'] as Record<string, PRF>;
     console.log('metric'.padEnd(26), 'rules'.padStart(8), 'rules+model'.padStart(12));
-    for (const k of Object.keys(ro)) console.log(k.padEnd(26), f1(ro[k]).padStart(8), f1(rm[k]).padStart(12));
+    for (const k of Object.keys(ro)) if (k !== 'by_source') console.log(k.padEnd(26), f1(ro[k]).padStart(8), f1(rm[k]).padStart(12));
+    const bs = (x: Record<string, PRF>): Record<string, { strict: PRF }> => x['by_source'] as unknown as Record<string, { strict: PRF }>;
+    for (const src of Object.keys(bs(ro))) console.log(`strict ${src}`.padEnd(26), f1(bs(ro)[src]!.strict).padStart(8), f1(bs(rm)[src]!.strict).padStart(12));
+    console.log('model moves', JSON.stringify(peer['model_moves']));
   } else console.log(JSON.stringify(peer));
   if (own) {
     console.log('\n== own test split (held-out families) ==');

@@ -1,6 +1,8 @@
 // Micro-batching across concurrent callers: candidates submitted in the same turn of the event
 // loop, or while a run is in flight, go to the model together (up to maxBatch per run). A caller
 // whose deadline passes cancels its queued work so a backlog does not grow behind a slow model.
+// Entries and runs carry start times so a caller can tell a slow model (a run older than its
+// deadline) from a busy event loop (the answer is there but its callback had not run yet).
 import type { EncodedCandidate } from './features.js';
 import type { ModelSession } from './session.js';
 
@@ -9,6 +11,8 @@ interface Entry {
   resolve(probs: Float32Array): void;
   reject(err: unknown): void;
   cancelled: boolean;
+  /** performance.now() when the run holding this entry started; undefined while queued. */
+  startedAt?: number;
 }
 
 export interface BatchHandle {
@@ -16,6 +20,8 @@ export interface BatchHandle {
   promise: Promise<Float32Array>;
   /** Drop the items if they have not started running yet. */
   cancel(): void;
+  /** When the last of the submitted parts started running (performance.now()); undefined while any part is queued. */
+  startedAt(): number | undefined;
 }
 
 export interface BatcherStats {
@@ -27,6 +33,8 @@ export interface BatcherStats {
 export class Batcher {
   private readonly queue: Entry[] = [];
   private inflight = 0;
+  /** Start times of the runs in flight. */
+  private readonly running = new Set<number>();
   private scheduled = false;
   readonly stats: BatcherStats = { batches: 0, items: 0, maxBatchSeen: 0 };
 
@@ -69,7 +77,22 @@ export class Batcher {
       cancel: () => {
         for (const p of parts) p.cancelled = true;
       },
+      startedAt: () => {
+        let last = -Infinity;
+        for (const p of parts) {
+          if (p.startedAt === undefined) return undefined;
+          last = Math.max(last, p.startedAt);
+        }
+        return last;
+      },
     };
+  }
+
+  /** Start time of the oldest run still in flight (performance.now()), or undefined when idle. */
+  oldestRunStart(): number | undefined {
+    let oldest: number | undefined;
+    for (const t of this.running) if (oldest === undefined || t < oldest) oldest = t;
+    return oldest;
   }
 
   private schedule(): void {
@@ -104,6 +127,12 @@ export class Batcher {
 
   private runBatch(batch: Entry[], n: number): void {
     this.inflight++;
+    const t0 = performance.now();
+    // Two runs may start in the same millisecond tick; keep each start distinct in the set.
+    let key = t0;
+    while (this.running.has(key)) key += 1e-6;
+    this.running.add(key);
+    for (const e of batch) e.startedAt = t0;
     this.stats.batches++;
     this.stats.items += n;
     if (n > this.stats.maxBatchSeen) this.stats.maxBatchSeen = n;
@@ -127,7 +156,10 @@ export class Batcher {
       },
     ).finally(() => {
       this.inflight--;
-      if (this.queue.length > 0) this.schedule();
+      this.running.delete(key);
+      // Start the next run at once (not on the next check phase): under load the loop's other
+      // callbacks would otherwise leave the model idle while queued callers' deadlines run.
+      if (this.queue.length > 0) this.flush();
     });
   }
 }

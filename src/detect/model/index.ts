@@ -6,7 +6,7 @@ import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Config } from '../../config/schema.js';
 import type { Classifier, Finding, ScanContext } from '../types.js';
-import { Batcher } from './batcher.js';
+import { Batcher, type BatchHandle } from './batcher.js';
 import { encodeCandidate, type EncodedCandidate, type StrengthLookup } from './features.js';
 import { fallback, fuse, needsModel } from './fusion.js';
 import { DEFAULT_THRESHOLDS, loadOnnxSession, type ModelSession } from './session.js';
@@ -30,6 +30,8 @@ export interface ClassifierOptions {
   strengthOf?: StrengthLookup;
   /** Consecutive timeouts/errors after which status() reports degraded (until a success). Default 3. */
   degradeAfter?: number;
+  /** Longest a call's candidates may queue behind other runs before it times out. Default 4 × deadlineMs. */
+  maxQueueMs?: number;
 }
 
 export interface ClassifierStats {
@@ -82,6 +84,46 @@ function passthrough(state: 'disabled' | 'degraded', detail: string | undefined)
   };
 }
 
+/**
+ * Wait for a call's probabilities under the per-call deadline. The deadline bounds time spent on the
+ * model, not event-loop lag caused by other work: under load a timer fires late, behind other
+ * requests' synchronous rule scans, when the answer may already be waiting in the poll queue. So on
+ * each timer a setImmediate first lets such answers land; the call then times out only when its own
+ * run has gone on for deadlineMs, or it queues behind a run that has (a slow or stalled model), or it
+ * has queued for maxQueueMs. Never rejects.
+ */
+export function awaitModel(handle: BatchHandle, batcher: Pick<Batcher, 'oldestRunStart'>, deadlineMs: number, maxQueueMs: number): Promise<Float32Array | 'timeout' | Error> {
+  const submitted = performance.now();
+  return new Promise((resolve) => {
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (x: Float32Array | 'timeout' | Error): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      resolve(x);
+    };
+    handle.promise.then(finish, (err: unknown) => finish(err instanceof Error ? err : new Error(String(err))));
+    const check = (): void => {
+      setImmediate(() => {
+        if (done) return;
+        const now = performance.now();
+        const started = handle.startedAt();
+        let wait: number;
+        if (started !== undefined) wait = started + deadlineMs - now;
+        else {
+          const oldest = batcher.oldestRunStart();
+          const runLeft = oldest === undefined ? deadlineMs : oldest + deadlineMs - now;
+          wait = Math.min(runLeft, submitted + maxQueueMs - now);
+        }
+        if (wait <= 0) finish('timeout');
+        else timer = setTimeout(check, Math.max(1, Math.ceil(wait)));
+      });
+    };
+    timer = setTimeout(check, deadlineMs);
+  });
+}
+
 export async function createClassifier(config: ModelConfig, opts: ClassifierOptions = {}): Promise<LeakgateClassifier> {
   if (!config.enabled) return passthrough('disabled', 'model.enabled is false');
   const root = opts.rootDir ?? PACKAGE_ROOT;
@@ -98,6 +140,7 @@ export async function createClassifier(config: ModelConfig, opts: ClassifierOpti
   const batcher = new Batcher(session, config.maxBatch);
   const stats = zeroStats();
   const degradeAfter = opts.degradeAfter ?? 3;
+  const maxQueueMs = opts.maxQueueMs ?? 4 * config.deadlineMs;
   let failStreak = 0;
   let lastFailure = '';
 
@@ -130,18 +173,7 @@ export async function createClassifier(config: ModelConfig, opts: ClassifierOpti
     if (idx.length === 0) return findings;
 
     const handle = batcher.submit(enc);
-    let timer: NodeJS.Timeout | undefined;
-    const deadline = new Promise<'timeout'>((res) => {
-      timer = setTimeout(() => res('timeout'), config.deadlineMs);
-    });
-    let probs: Float32Array | 'timeout' | Error;
-    try {
-      probs = await Promise.race([handle.promise, deadline]);
-    } catch (err) {
-      probs = err instanceof Error ? err : new Error(String(err));
-    } finally {
-      clearTimeout(timer);
-    }
+    const probs = await awaitModel(handle, batcher, config.deadlineMs, maxQueueMs);
     // A late result is dropped; keep its rejection from surfacing as unhandled.
     handle.promise.catch(() => {});
 

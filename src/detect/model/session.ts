@@ -3,6 +3,8 @@
 // output shape, NaN) is an error here, never a silently wrong class downstream.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import ort from 'onnxruntime-node';
 import { CONTEXT_LEN, FEATURE_VERSION, NUM_FEATURES, VALUE_LEN, type EncodedCandidate } from './features.js';
 
@@ -95,8 +97,17 @@ export function checkProbs(data: unknown, dims: readonly number[], n: number): F
   return data;
 }
 
+export interface LoadOptions {
+  /**
+   * Run inference in a worker thread (default). onnxruntime-node's run() is synchronous on the
+   * calling thread (deferred by a setImmediate), so in-thread inference blocks the event loop for the
+   * whole batch and a per-call deadline would measure event-loop lag, not the model.
+   */
+  worker?: boolean;
+}
+
 /** Load the ONNX model and its metadata; throws ModelError on any problem. */
-export async function loadOnnxSession(modelPath: string, metaPath: string, threads: number): Promise<ModelSession> {
+export async function loadOnnxSession(modelPath: string, metaPath: string, threads: number, opts: LoadOptions = {}): Promise<ModelSession> {
   let bytes: Buffer;
   try {
     bytes = await readFile(modelPath);
@@ -104,36 +115,20 @@ export async function loadOnnxSession(modelPath: string, metaPath: string, threa
     throw new ModelError(`model file ${modelPath}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const meta = await readMeta(metaPath, bytes);
+  if (opts.worker !== false) return startWorkerSession(modelPath, bytes, meta, threads);
   let session: ort.InferenceSession;
   try {
-    session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    session = await ort.InferenceSession.create(bytes, sessionOptions(threads));
   } catch (err) {
     throw new ModelError(`onnxruntime could not load ${modelPath}: ${(err as Error).message}`);
   }
-  for (const name of ['value', 'context', 'feats']) {
-    if (!session.inputNames.includes(name)) throw new ModelError(`model has no input '${name}'`);
-  }
-  const output = session.outputNames[0];
-  if (output === undefined) throw new ModelError('model has no output');
+  const output = checkIo(session.inputNames, session.outputNames);
 
   return {
     meta,
     async run(batch) {
       const n = batch.length;
-      const value = new Int32Array(n * VALUE_LEN);
-      const context = new Int32Array(n * CONTEXT_LEN);
-      const feats = new Float32Array(n * NUM_FEATURES);
-      for (let i = 0; i < n; i++) {
-        const c = batch[i]!;
-        value.set(c.value, i * VALUE_LEN);
-        context.set(c.context, i * CONTEXT_LEN);
-        feats.set(c.feats, i * NUM_FEATURES);
-      }
+      const { value, context, feats } = pack(batch);
       const out = await session.run({
         value: new ort.Tensor('int32', value, [n, VALUE_LEN]),
         context: new ort.Tensor('int32', context, [n, CONTEXT_LEN]),
@@ -145,6 +140,171 @@ export async function loadOnnxSession(modelPath: string, metaPath: string, threa
     },
     async close() {
       await session.release();
+    },
+  };
+}
+
+function sessionOptions(threads: number): ort.InferenceSession.SessionOptions {
+  return { intraOpNumThreads: threads, interOpNumThreads: 1, executionMode: 'sequential', graphOptimizationLevel: 'all' };
+}
+
+function checkIo(inputs: readonly string[], outputs: readonly string[]): string {
+  for (const name of ['value', 'context', 'feats']) {
+    if (!inputs.includes(name)) throw new ModelError(`model has no input '${name}'`);
+  }
+  const output = outputs[0];
+  if (output === undefined) throw new ModelError('model has no output');
+  return output;
+}
+
+function pack(batch: readonly EncodedCandidate[]): { value: Int32Array; context: Int32Array; feats: Float32Array } {
+  const n = batch.length;
+  const value = new Int32Array(n * VALUE_LEN);
+  const context = new Int32Array(n * CONTEXT_LEN);
+  const feats = new Float32Array(n * NUM_FEATURES);
+  for (let i = 0; i < n; i++) {
+    const c = batch[i]!;
+    value.set(c.value, i * VALUE_LEN);
+    context.set(c.context, i * CONTEXT_LEN);
+    feats.set(c.feats, i * NUM_FEATURES);
+  }
+  return { value, context, feats };
+}
+
+// The worker is plain CommonJS evaluated from a string, so it runs the same under tsx, vitest and
+// the built dist/ (no .ts worker file to resolve); onnxruntime-node is required by absolute path.
+const WORKER_SOURCE = `
+const { parentPort, workerData } = require('node:worker_threads');
+const ort = require(workerData.ortPath);
+const { VALUE_LEN, CONTEXT_LEN, NUM_FEATURES } = workerData;
+ort.InferenceSession.create(new Uint8Array(workerData.model), workerData.options).then((session) => {
+  parentPort.postMessage({ type: 'ready', inputs: session.inputNames, outputs: session.outputNames });
+  const output = session.outputNames[0];
+  parentPort.on('message', (m) => {
+    if (m.type === 'close') {
+      // Release the native session here, in its own thread, before the worker goes away.
+      session.release().then(() => parentPort.postMessage({ type: 'closed' }), () => parentPort.postMessage({ type: 'closed' }));
+      return;
+    }
+    session.run({
+      value: new ort.Tensor('int32', m.value, [m.n, VALUE_LEN]),
+      context: new ort.Tensor('int32', m.context, [m.n, CONTEXT_LEN]),
+      feats: new ort.Tensor('float32', m.feats, [m.n, NUM_FEATURES]),
+    }).then((out) => {
+      const t = out[output];
+      if (!t) return parentPort.postMessage({ id: m.id, error: 'model returned no output' });
+      const data = t.data;
+      parentPort.postMessage({ id: m.id, data, dims: Array.from(t.dims) }, data instanceof Float32Array ? [data.buffer] : []);
+    }, (e) => parentPort.postMessage({ id: m.id, error: String((e && e.message) || e) }));
+  });
+}, (e) => parentPort.postMessage({ type: 'fatal', error: String((e && e.message) || e) }));
+`;
+
+interface WorkerReply {
+  type?: 'ready' | 'fatal' | 'closed';
+  id?: number;
+  inputs?: string[];
+  outputs?: string[];
+  data?: unknown;
+  dims?: number[];
+  error?: string;
+}
+
+async function startWorkerSession(modelPath: string, bytes: Buffer, meta: ModelMeta, threads: number): Promise<ModelSession> {
+  const ortPath = createRequire(import.meta.url).resolve('onnxruntime-node');
+  const model = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+  const worker = new Worker(WORKER_SOURCE, {
+    eval: true,
+    workerData: { ortPath, model, options: sessionOptions(threads), VALUE_LEN, CONTEXT_LEN, NUM_FEATURES },
+    transferList: [model as ArrayBuffer],
+    // The worker only runs onnxruntime; it does not need the parent's loaders (tsx, vitest).
+    execArgv: [],
+  });
+  // An idle classifier must not keep a CLI process alive; in-flight runs are tracked below.
+  worker.unref();
+  const pending = new Map<number, { n: number; resolve(p: Float32Array): void; reject(e: Error): void }>();
+  let nextId = 1;
+  let dead: Error | undefined;
+  let closing: Promise<void> | undefined;
+  const failAll = (err: Error): void => {
+    dead ??= err;
+    for (const p of pending.values()) p.reject(err);
+    pending.clear();
+  };
+
+  await new Promise<void>((resolve, reject) => {
+    const onReady = (m: WorkerReply): void => {
+      if (m.type === 'ready') {
+        try {
+          checkIo(m.inputs ?? [], m.outputs ?? []);
+          resolve();
+        } catch (err) {
+          reject(err);
+        }
+      } else if (m.type === 'fatal') reject(new ModelError(`onnxruntime could not load ${modelPath}: ${m.error ?? ''}`));
+    };
+    worker.once('message', onReady);
+    worker.once('error', (err) => reject(new ModelError(`model worker failed: ${err.message}`)));
+    worker.once('exit', (code) => reject(new ModelError(`model worker exited (${code}) while loading`)));
+  }).catch(async (err: unknown) => {
+    await worker.terminate();
+    throw err;
+  });
+
+  worker.on('message', (m: WorkerReply) => {
+    if (m.id === undefined) return;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (pending.size === 0) worker.unref();
+    if (m.error !== undefined) p.reject(new ModelError(m.error));
+    else {
+      try {
+        p.resolve(checkProbs(m.data, m.dims ?? [], p.n));
+      } catch (err) {
+        p.reject(err as Error);
+      }
+    }
+  });
+  worker.on('error', (err) => failAll(new ModelError(`model worker failed: ${err.message}`)));
+  worker.on('exit', (code) => failAll(new ModelError(`model worker exited (${code})`)));
+
+  return {
+    meta,
+    run(batch) {
+      if (dead) return Promise.reject(dead);
+      const n = batch.length;
+      const { value, context, feats } = pack(batch);
+      const id = nextId++;
+      return new Promise<Float32Array>((resolve, reject) => {
+        pending.set(id, { n, resolve, reject });
+        worker.ref();
+        worker.postMessage({ id, n, value, context, feats }, [value.buffer as ArrayBuffer, context.buffer as ArrayBuffer, feats.buffer as ArrayBuffer]);
+      });
+    },
+    async close() {
+      if (closing) return closing;
+      dead ??= new ModelError('model session closed');
+      failAll(dead);
+      closing = (async () => {
+        worker.ref();
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, 1000);
+          worker.on('message', (m: WorkerReply) => {
+            if (m.type === 'closed') {
+              clearTimeout(t);
+              resolve();
+            }
+          });
+          worker.once('exit', () => {
+            clearTimeout(t);
+            resolve();
+          });
+          worker.postMessage({ type: 'close' });
+        });
+        await worker.terminate();
+      })();
+      return closing;
     },
   };
 }
