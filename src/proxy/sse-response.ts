@@ -144,7 +144,6 @@ class SseRewriter {
     item.data = data;
     const ends = adapter.endsChannels(subpath, ev, data);
     const segments = data === null ? NO_SEGMENTS : adapter.streamSegments(subpath, ev, data);
-    const closes = (channel: string): boolean => ends.some((p) => channelMatches(p, channel));
     // A channel this event closes without carrying text for it is flushed before the event. A channel
     // the event both carries text for and closes (OpenAI's last chunk with finish_reason, Gemini's
     // final chunk) is flushed after that text is pushed, so the held tail and the event's own text are
@@ -152,7 +151,7 @@ class SseRewriter {
     if (ends.length > 0 && this.#open.size > 0) {
       const carried = new Set(segments.map((s) => s.channel));
       for (const channel of [...this.#open.keys()]) {
-        if (!carried.has(channel) && closes(channel)) this.#flushChannel(channel, item);
+        if (!carried.has(channel) && closesAny(ends, channel)) this.#flushChannel(channel, item);
       }
     }
     if (segments.length === 0) return;
@@ -167,7 +166,7 @@ class SseRewriter {
       if (parts) parts.push({ item, path: seg.path, text: seg.text });
       else this.#waiting.set(seg.channel, [{ item, path: seg.path, text: seg.text }]);
       // Where a channel carries several segments in one event, only the last one closes it.
-      if (ends.length > 0 && closes(seg.channel) && !segments.some((s, j) => j > i && s.channel === seg.channel)) {
+      if (ends.length > 0 && closesAny(ends, seg.channel) && !laterInChannel(segments, i)) {
         this.#settle(seg.channel, true);
       } else {
         this.#open.set(seg.channel, ev);
@@ -192,7 +191,8 @@ class SseRewriter {
     const parts = this.#waiting.get(channel);
     if (!parts) return;
     this.#waiting.delete(channel);
-    const input = parts.length === 1 ? (parts[0] as Part).text : parts.map((p) => p.text).join('');
+    let input = (parts[0] as Part).text;
+    for (let k = 1; k < parts.length; k++) input += (parts[k] as Part).text;
     const pushed = this.#sg.push(channel, input);
     this.#stopIfBlocked(pushed, channel);
     let text = pushed.text;
@@ -203,10 +203,11 @@ class SseRewriter {
       this.#open.delete(channel);
     }
     if (text === input) return;
-    parts.forEach((p, k) => {
+    for (let k = 0; k < parts.length; k++) {
+      const p = parts[k] as Part;
       const t = k === 0 ? text : '';
       if (t !== p.text) (p.item.rewrites ??= new Map()).set(p.path, t);
-    });
+    }
   }
 
   /** Closes a channel the event carries no text for: waiting text and the held tail go out before `item`. */
@@ -239,6 +240,18 @@ class SseRewriter {
 
 const NO_SEGMENTS: StreamSegment[] = [];
 
+function closesAny(ends: readonly string[], channel: string): boolean {
+  for (const p of ends) if (channelMatches(p, channel)) return true;
+  return false;
+}
+
+/** Another segment of segments[i]'s channel follows it in the same event. */
+function laterInChannel(segments: readonly StreamSegment[], i: number): boolean {
+  const channel = (segments[i] as StreamSegment).channel;
+  for (let j = i + 1; j < segments.length; j++) if ((segments[j] as StreamSegment).channel === channel) return true;
+  return false;
+}
+
 // Headers wait for the first body bytes (one write instead of two); if the upstream is slow to send
 // its first event, they are flushed on their own after this long so the client is not left waiting.
 const HEADER_FLUSH_MS = 20;
@@ -270,54 +283,92 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
     x.bytesOut += Buffer.byteLength(text);
     return res.write(text);
   };
-  /** Forwards an upstream chunk as received (its events were all unchanged). */
-  const writeRaw = (chunk: Buffer): boolean => {
+  /** Forwards upstream chunks as received (their events were all unchanged). */
+  const writeRaw = (chunks: readonly Buffer[]): boolean => {
     if (res.destroyed) return true;
     if (headerTimer) {
       clearTimeout(headerTimer);
       headerTimer = null;
     }
-    x.bytesOut += chunk.length;
-    return res.write(chunk);
+    const buf = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks);
+    x.bytesOut += buf.length;
+    return res.write(buf);
   };
   const source = decodedBody(up.body, headerString(up.headers['content-encoding']) ?? '');
 
-  // Event-driven (no async iterator): each chunk is parsed, scanned and written synchronously;
-  // the source pauses only while the client's socket is full.
+  // Event-driven (no async iterator). Each chunk is parsed when it arrives; its events are scanned
+  // and written in a batch at the end of the event loop turn (setImmediate), together with whatever
+  // else arrived in that turn. An upstream writing events faster than they are scanned (one socket
+  // read per event is common) is thus scanned in few pushes, while an event that arrives alone waits
+  // only for the rest of its turn (microseconds), not for another event. The source pauses only while
+  // the client's socket is full.
   const failure = await new Promise<unknown>((resolve) => {
     let settled = false;
+    let events: SseEvent[] = [];
+    let raws: (string | undefined)[] = [];
+    let chunks: Buffer[] = [];
+    /** The parser was between events before the first chunk of the batch. */
+    let idleBefore = true;
+    let scheduled: NodeJS.Immediate | null = null;
     const settle = (err: unknown): void => {
       if (settled) return;
       settled = true;
+      if (scheduled) clearImmediate(scheduled);
+      scheduled = null;
       source.off('data', onData);
       source.off('end', onEnd);
-      source.off('error', settle);
+      source.off('error', onError);
       resolve(err);
     };
-    const onData = (chunk: Buffer): void => {
+    /** Scans and writes the batch; false when the stream was stopped or failed. */
+    const flushBatch = (): boolean => {
+      if (scheduled) clearImmediate(scheduled);
+      scheduled = null;
+      if (settled) return false;
+      if (chunks.length === 0) return true;
+      const evs = events;
+      const rs = raws;
+      const cs = chunks;
+      const wasIdle = idleBefore;
+      events = [];
+      raws = [];
+      chunks = [];
+      idleBefore = parser.idle;
       const out: string[] = [];
-      const raws: (string | undefined)[] = [];
-      const idleBefore = parser.idle;
       let same: boolean;
       try {
-        same = rewriter.chunk(parser.push(chunk, raws), raws, out);
+        same = rewriter.chunk(evs, rs, out);
+      } catch (err) {
+        settle(err);
+        return false;
+      }
+      // Whole events that all came through unchanged are forwarded byte for byte (no re-encoding);
+      // otherwise the events' wire text (as received, or rewritten) is written.
+      const ok = same && wasIdle && parser.idle ? writeRaw(cs) : write(out);
+      if (!ok) {
+        source.pause();
+        void drained(res).then(() => {
+          if (!settled) source.resume();
+        });
+      }
+      return true;
+    };
+    const onData = (chunk: Buffer): void => {
+      try {
+        for (const ev of parser.push(chunk, raws)) events.push(ev);
       } catch (err) {
         settle(err);
         return;
       }
-      // A chunk of whole events that all came through unchanged is forwarded byte for byte (no
-      // re-encoding); otherwise the events' wire text (as received, or rewritten) is written.
-      const ok = same && idleBefore && parser.idle ? writeRaw(chunk) : write(out);
-      if (!ok) {
-        source.pause();
-        void drained(res).then(() => source.resume());
-      }
+      chunks.push(chunk);
+      scheduled ??= setImmediate(flushBatch);
     };
     const onEnd = (): void => {
+      if (!flushBatch()) return;
       const out: string[] = [];
-      const raws: (string | undefined)[] = [];
+      const rs: (string | undefined)[] = [];
       try {
-        rewriter.chunk(parser.end(raws), raws, out);
+        rewriter.chunk(parser.end(rs), rs, out);
         rewriter.flushAll(out);
       } catch (err) {
         settle(err);
@@ -326,9 +377,13 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
       write(out);
       settle(null);
     };
+    const onError = (err: unknown): void => {
+      // What arrived before the error was received in full: scan and release it first.
+      if (flushBatch()) settle(err);
+    };
     source.on('data', onData);
     source.on('end', onEnd);
-    source.on('error', settle);
+    source.on('error', onError);
   });
   if (headerTimer) clearTimeout(headerTimer);
 
