@@ -63,27 +63,28 @@ export function compileKeywordScanner(keywords: readonly string[]): KeywordScann
       queue.push(nx);
     }
   }
-  // Dense transition table for ASCII (case-folded): delta[s*128+c].
+  // Dense transition table over bytes, case folding baked in (rows for 'A'..'Z' copy 'a'..'z'), and
+  // states stored pre-multiplied by 256 so the hot loop is one load per byte, no branch, no multiply.
   const delta = new Int32Array(n * ASCII);
-  for (let c = 0; c < ASCII; c++) delta[c] = gotoMaps[0]?.get(c) ?? 0;
+  for (let c = 0; c < ASCII; c++) delta[c] = (gotoMaps[0]?.get(c) ?? 0) * ASCII;
   for (const s of order) {
     for (let c = 0; c < ASCII; c++) {
       const g = gotoMaps[s]?.get(c);
-      delta[s * ASCII + c] = g !== undefined ? g : (delta[(fail[s] ?? 0) * ASCII + c] ?? 0);
+      delta[s * ASCII + c] = g !== undefined ? g * ASCII : (delta[(fail[s] ?? 0) * ASCII + c] ?? 0);
     }
   }
-  const hasOut = new Uint8Array(n);
-  for (let s = 0; s < n; s++) hasOut[s] = (out[s]?.length ?? 0) > 0 ? 1 : 0;
+  for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) delta[s * ASCII + c] = delta[s * ASCII + c + 32] as number;
+  // hasOut indexed by the pre-multiplied state.
+  const hasOut = new Uint8Array(n * ASCII);
+  for (let s = 0; s < n; s++) hasOut[s * ASCII] = (out[s]?.length ?? 0) > 0 ? 1 : 0;
   return {
     scan(buf, onHit) {
       let s = 0;
       const len = buf.length;
       for (let i = 0; i < len; i++) {
-        let c = buf[i] as number;
-        if (c >= 65 && c <= 90) c += 32;
-        s = delta[s * ASCII + c] as number;
+        s = delta[s + (buf[i] as number)] as number;
         if (hasOut[s] === 1) {
-          for (const k of out[s] as number[]) {
+          for (const k of out[s / ASCII] as number[]) {
             onHit(i + 1 - (lengths[k] ?? 0), i + 1, k);
           }
         }

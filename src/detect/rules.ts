@@ -79,7 +79,7 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     // Bounded look-behind: minified code has megabyte-long lines.
     signals.push(...commentSignals(c.start - ls > 400 ? text.slice(c.start - 400, c.start) : text.slice(ls, c.start), c.start - ls > 400));
     // Host names like db.example.com say nothing about the credential next to them.
-    signals.push(...nearbySignals(around.replace(value, '').replace(/[\w.-]*\bexample\.(?:com|org|net|test|invalid)\b/gi, '')));
+    signals.push(...nearbySignals(around.replace(value, '').replace(/\bexample\.(?:com|org|net|test|invalid)\b/gi, '')));
     if (keyBlock) signals.push(...keyBlockSignals(value));
     else {
       signals.push(...placeholderSignals({ value, body }));
