@@ -163,7 +163,7 @@ export function createHoldback(providerKeywords: readonly string[], maxHold: num
   }
 
   /**
-   * Start of the trailing run: after the last whitespace or, in minified JSON, after the last quote
+   * Start of the trailing run: after the last whitespace or non-ASCII character or, in minified JSON, after the last quote
    * that opens or closes a member (`{"`, `":"`, `","`, `"}`), so a tool-call argument stream with
    * no spaces is judged value by value rather than held whole.
    */
@@ -171,7 +171,9 @@ export function createHoldback(providerKeywords: readonly string[], maxHold: num
     let i = text.length;
     while (i > 0 && text.length - i < maxHold) {
       const c = text[i - 1] ?? ' ';
-      if (/\s/.test(c)) break;
+      // Whitespace ends a run, and so does any non-ASCII character: secret alphabets are ASCII, and
+      // scripts written without spaces (Chinese, Japanese, Thai) must not become one long run.
+      if (/\s/.test(c) || c.charCodeAt(0) > 0x7e) break;
       if (c === '"' && (JSON_PUNCT.has(text[i - 2] ?? '') || JSON_PUNCT.has(text[i] ?? ''))) break;
       i--;
     }

@@ -46,12 +46,12 @@ interface Step {
   code: boolean;
 }
 
-function stream(text: string): { steps: Step[]; out: string } {
+function stream(text: string, split: (t: string) => string[] = tokens): { steps: Step[]; out: string } {
   const s = new HoldbackScanner({ engine, channel: 'c', maxHold: 4096, contextChars: 256, decide: (f) => ({ ...f, action: 'redact' }) });
   const steps: Step[] = [];
   let sent = '';
   let out = '';
-  for (const token of tokens(text)) {
+  for (const token of split(text)) {
     sent += token;
     const r = s.push(token);
     expect(r.findings).toEqual([]);
@@ -91,6 +91,19 @@ describe('clean prose streams without delay', () => {
       expect(engine.holdback(`Some text before ${w}.`), `${w}.`).toBe(0);
       expect(engine.holdback(`Some text before ${w}, `), `${w}, `).toBe(0);
     }
+  });
+
+  it('text in scripts written without spaces is not held as one long run', () => {
+    const zh = '当然可以！下面是如何在本地运行这个项目的简要说明。首先克隆仓库，然后安装依赖，最后启动开发服务器。';
+    const ja = 'はい、できます。まずリポジトリをクローンして、依存関係をインストールしてください。';
+    for (const text of [zh, ja]) {
+      // Two characters a token, as models stream these scripts.
+      const { steps, out } = stream(text, (t) => t.match(/[\s\S]{1,2}/g) ?? []);
+      expect(out).toBe(text);
+      expect(steps.filter((st) => st.held > 0)).toEqual([]);
+    }
+    // ASCII inside such text is judged as usual.
+    expect(engine.holdback('密码是Xk9vQ2mL')).toBe('Xk9vQ2mL'.length);
   });
 
   it('a word that could still open a secret is held only until it ends', () => {
