@@ -30,6 +30,7 @@ const BLOCKS: readonly { find: string; begin: RegExp; end: RegExp }[] = [
 ];
 // The text so far could still grow into a BEGIN marker ("-", "-----BEGIN RSA PRIV", "---- BEGIN …--").
 const PARTIAL_BEGIN = /(?:-{1,5}|---- )(?:B(?:E(?:G(?:I(?:N(?: [A-Z0-9 ]{0,40}-{0,5})?)?)?)?)?)?$/;
+const UNSPACED = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\p{Script=Thai}\p{Script=Lao}\p{Script=Khmer}\p{Script=Myanmar}\p{Script=Hangul}\p{P}\p{S}\p{Extended_Pictographic}]/u;
 const JSON_PUNCT = new Set(['{', '}', '[', ']', ',', ':']);
 // How long a random-looking token is kept after it ends, waiting for the rest of its line.
 const LINE_WAIT = 64;
@@ -163,7 +164,7 @@ export function createHoldback(providerKeywords: readonly string[], maxHold: num
   }
 
   /**
-   * Start of the trailing run: after the last whitespace or non-ASCII character or, in minified JSON, after the last quote
+   * Start of the trailing run: after the last whitespace (or CJK-like letter) or, in minified JSON, after the last quote
    * that opens or closes a member (`{"`, `":"`, `","`, `"}`), so a tool-call argument stream with
    * no spaces is judged value by value rather than held whole.
    */
@@ -171,9 +172,10 @@ export function createHoldback(providerKeywords: readonly string[], maxHold: num
     let i = text.length;
     while (i > 0 && text.length - i < maxHold) {
       const c = text[i - 1] ?? ' ';
-      // Whitespace ends a run, and so does any non-ASCII character: secret alphabets are ASCII, and
-      // scripts written without spaces (Chinese, Japanese, Thai) must not become one long run.
-      if (/\s/.test(c) || c.charCodeAt(0) > 0x7e) break;
+      // Whitespace ends a run, and so do letters of scripts written without spaces (Chinese,
+      // Japanese, Thai…) and non-ASCII punctuation or symbols (`，` `：` `—` emoji), so such text is
+      // not one long run. Accented Latin, Greek or Cyrillic letters stay in it (a password may have them).
+      if (/\s/.test(c) || (c.charCodeAt(0) > 0x7e && UNSPACED.test(c))) break;
       if (c === '"' && (JSON_PUNCT.has(text[i - 2] ?? '') || JSON_PUNCT.has(text[i] ?? ''))) break;
       i--;
     }

@@ -59,6 +59,9 @@ describe('hold-back rules', () => {
     holdsExactly('System.setProperty("SERVICE_TOKEN", ', '"Lq9vX2z');
     holdsExactly('set it to ', '`abc');
     holdsExactly('{"token":"', 'abc');
+    // Accented letters stay in the run: a password may have them.
+    holdsExactly('password = ', '"pässwö');
+    holdsExactly('Passwort: ', 'Grüß');
   });
 
   it('known prefixes, capitals, hex-like and vowel-less runs are held while they form', () => {
