@@ -64,11 +64,12 @@ export class SseParser {
    */
   end(raws?: (string | undefined)[]): SseEvent[] {
     const out: SseEvent[] = [];
+    const base = raws?.length ?? 0;
     const rest = this.#decoder.decode();
     if (rest) this.#scan(rest, out, raws);
     if (this.#lineLen > 0) this.#takeLine(out);
     this.#dispatch(out);
-    if (raws) while (raws.length < out.length) raws.push(undefined);
+    if (raws) while (raws.length < base + out.length) raws.push(undefined);
     this.#rawParts = [];
     return out;
   }

@@ -17,6 +17,7 @@ import { applyRewrites } from '../providers/json-path.js';
 import { SseParser, isCommentOnly, serializeSse } from '../providers/sse.js';
 import type { Json, SseEvent, StreamSegment } from '../providers/types.js';
 import { errName, headerString, type Flow } from './exchange.js';
+import { learnTemplate, matchTemplate, spliceTemplate, type EventTemplate } from './sse-template.js';
 import { clientResponseHeaders } from './headers.js';
 import { ACTION_HEADER, drained } from './respond.js';
 
@@ -60,6 +61,8 @@ interface Item {
   /** Its wire text as received; undefined when it has none (a final event without its blank line). */
   readonly raw: string | undefined;
   data: Json | null;
+  /** Set when the event matched the stream's template (not parsed: `data` stays null). */
+  tpl?: EventTemplate;
   /** Provider-shaped flush deltas to write just before this event. */
   before?: SseEvent[];
   /** New text per segment path. */
@@ -80,6 +83,9 @@ class SseRewriter {
   readonly #open = new Map<string, SseEvent>();
   /** Segment texts of the current chunk not pushed yet, per channel, in arrival order. */
   readonly #waiting = new Map<string, Part[]>();
+  /** The shape of the stream's token deltas, once learnt (see sse-template.ts). */
+  #tpl: EventTemplate | null = null;
+  #learns = 0;
 
   constructor(flow: Flow, sg: StreamGuard) {
     this.#flow = flow;
@@ -105,9 +111,9 @@ class SseRewriter {
         same = false;
         for (const f of item.before) out.push(serializeSse(f));
       }
-      if (item.rewrites && item.data !== null) {
+      if (item.rewrites) {
         same = false;
-        out.push(serializeSse({ ...item.ev, data: JSON.stringify(applyRewrites(item.data, item.rewrites)) }));
+        out.push(serializeSse({ ...item.ev, data: rewrittenData(item, item.rewrites) }));
       } else if (item.raw !== undefined) {
         out.push(item.raw);
       } else {
@@ -128,6 +134,17 @@ class SseRewriter {
   #event(item: Item): void {
     const ev = item.ev;
     if (isCommentOnly(ev)) return;
+    const tpl = this.#tpl;
+    if (tpl !== null) {
+      const text = matchTemplate(tpl, ev);
+      if (text !== null) {
+        // A token delta shaped like the last ones: its one segment, without a parse.
+        item.tpl = tpl;
+        this.#wait(item, tpl.channel, tpl.path, text);
+        this.#open.set(tpl.channel, ev);
+        return;
+      }
+    }
     const { adapter } = this.#flow.route;
     const subpath = this.#flow.target.subpath;
     // '[DONE]' and other non-JSON control data carry no text to scan.
@@ -155,6 +172,11 @@ class SseRewriter {
       }
     }
     if (segments.length === 0) return;
+    if (segments.length === 1 && ends.length === 0 && this.#learns < MAX_LEARNS) {
+      this.#learns++;
+      const learnt = learnTemplate(adapter, subpath, ev, ends, segments);
+      if (learnt) this.#tpl = learnt;
+    }
     let whole: StreamSegment[] | undefined;
     for (let i = 0; i < segments.length; i++) {
       const seg = segments[i] as StreamSegment;
@@ -162,9 +184,7 @@ class SseRewriter {
         (whole ??= []).push(seg);
         continue;
       }
-      const parts = this.#waiting.get(seg.channel);
-      if (parts) parts.push({ item, path: seg.path, text: seg.text });
-      else this.#waiting.set(seg.channel, [{ item, path: seg.path, text: seg.text }]);
+      this.#wait(item, seg.channel, seg.path, seg.text);
       // Where a channel carries several segments in one event, only the last one closes it.
       if (ends.length > 0 && closesAny(ends, seg.channel) && !laterInChannel(segments, i)) {
         this.#settle(seg.channel, true);
@@ -181,6 +201,12 @@ class SseRewriter {
       }
       for (const [p, t] of r.rewrites) (item.rewrites ??= new Map()).set(p, t);
     }
+  }
+
+  #wait(item: Item, channel: string, path: string, text: string): void {
+    const parts = this.#waiting.get(channel);
+    if (parts) parts.push({ item, path, text });
+    else this.#waiting.set(channel, [{ item, path, text }]);
   }
 
   /**
@@ -239,6 +265,19 @@ class SseRewriter {
 }
 
 const NO_SEGMENTS: StreamSegment[] = [];
+/** Template learning attempts per stream (each costs a probe parse); streams that never fit stop trying. */
+const MAX_LEARNS = 64;
+
+/** The event's data with its rewritten segments. */
+function rewrittenData(item: Item, rewrites: ReadonlyMap<string, string>): string {
+  const t = item.tpl;
+  if (t) {
+    const text = rewrites.get(t.path);
+    if (text !== undefined && rewrites.size === 1) return spliceTemplate(t, text);
+  }
+  const data = item.data ?? (JSON.parse(item.ev.data) as Json);
+  return JSON.stringify(applyRewrites(data, rewrites));
+}
 
 function closesAny(ends: readonly string[], channel: string): boolean {
   for (const p of ends) if (channelMatches(p, channel)) return true;
