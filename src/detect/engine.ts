@@ -65,7 +65,8 @@ export function createEngine(opts: EngineOptions = {}): Engine {
       const clash = out.findIndex((f) => f.start < run.end && run.start < f.end);
       if (clash !== -1) {
         const cur = out[clash];
-        if (cur && CLASS_ORDER[cur.class] >= CLASS_ORDER[best.class]) continue;
+        // Same class: the more confident one (a provider format inside beats a generic key=value outside).
+        if (cur && (CLASS_ORDER[cur.class] > CLASS_ORDER[best.class] || (cur.class === best.class && cur.confidence >= best.confidence))) continue;
         out.splice(clash, 1);
       }
       const pos = lines.position(run.start);
