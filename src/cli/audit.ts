@@ -179,23 +179,38 @@ async function tailCmd(argv: string[]): Promise<number> {
     const last = [...store.readRange({ decisionsOnly: true, newestFirst: true, limit: n })].reverse();
     printRows(last, json);
     if (!values.follow) return 0;
-    let next = (store.head()?.seq ?? 0) + 1;
     const interval = Number(values['interval-ms'] ?? 500);
-    let stop = false;
-    const onSig = (): void => { stop = true; };
+    if (!Number.isFinite(interval) || interval <= 0) usage('--interval-ms takes a positive number');
+    const stop = new AbortController();
+    const onSig = (): void => stop.abort();
     process.once('SIGINT', onSig);
     process.once('SIGTERM', onSig);
-    while (!stop) {
-      await new Promise((r) => setTimeout(r, interval));
-      for (const row of store.readRange({ fromSeq: next, decisionsOnly: true })) {
-        out(json ? jsonLine(row) : human(row));
-        next = row.seq + 1;
-      }
+    try {
+      await followRows(store, (store.head()?.seq ?? 0) + 1, interval, (row) => out(json ? jsonLine(row) : human(row)), stop.signal);
+    } finally {
+      process.off('SIGINT', onSig);
+      process.off('SIGTERM', onSig);
     }
     return 0;
   } finally {
     store.close();
   }
+}
+
+/** `tail --follow`: polls for decision rows from `fromSeq` on until `signal` aborts; returns the next seq. */
+export async function followRows(store: SqliteStore, fromSeq: number, intervalMs: number, onRow: (row: StoredRow) => void, signal: AbortSignal): Promise<number> {
+  let next = fromSeq;
+  while (!signal.aborted) {
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, intervalMs);
+      signal.addEventListener('abort', () => { clearTimeout(t); r(); }, { once: true });
+    });
+    for (const row of store.readRange({ fromSeq: next, decisionsOnly: true })) {
+      onRow(row);
+      next = row.seq + 1;
+    }
+  }
+  return next;
 }
 
 async function queryCmd(argv: string[]): Promise<number> {
