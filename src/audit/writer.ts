@@ -10,7 +10,7 @@ import { makeFingerprinter, isFingerprint, type Fingerprinter } from './fingerpr
 import { rowHash, ZERO_HASH_HEX, type ChainHead } from './hash-chain.js';
 import { KEY_NAME, type AuditKeys } from './keys.js';
 import { applyRetention, moveAside, rotatedName, shouldRotate, type RotationPolicy } from './rotation.js';
-import { decisionBody, FORMAT_NAME, FORMAT_VERSION, type GenesisBody } from './rows.js';
+import { decisionBody, decisionText, FORMAT_NAME, FORMAT_VERSION, type GenesisBody } from './rows.js';
 import type { CheckpointSink } from './sink.js';
 import type { AuditStore, StoredRow } from './store.js';
 import type { AuditDecision, AuditLog } from './types.js';
@@ -106,18 +106,35 @@ export class AuditWriter implements AuditLog {
     const batch = this.#queue;
     if (batch.length === 0) return;
     this.#queue = [];
-    const rows: StoredRow[] = new Array(batch.length);
+    const rows: StoredRow[] = [];
+    const accepted: Pending[] = [];
     let seq = this.#head.seq;
     let prevHex = this.#headHex;
     let hash = this.#head.hash;
     for (let i = 0; i < batch.length; i++) {
       const p = batch[i] as Pending;
+      let text: string;
+      try {
+        text = decisionText(p.body, seq + 1, prevHex);
+      } catch (err) {
+        // A value canonical JSON cannot hold (NaN offset, …): this decision fails (fail mode decides), not the batch.
+        const e = new LeakgateError('LG_ERR_AUDIT_FAILED', `decision could not be serialised: ${(err as Error).message}`, { cause: err });
+        this.stats.failures++;
+        if (this.#s.fail === 'open') {
+          this.#s.onError(e);
+          p.resolve();
+        } else {
+          p.reject(e);
+        }
+        continue;
+      }
       seq++;
-      const text = canonicalJson({ ...p.body, seq, prev: prevHex });
       hash = rowHash(text);
       prevHex = hash.toString('hex');
-      rows[i] = { seq, timeMs: p.timeMs, body: text, hash };
+      rows.push({ seq, timeMs: p.timeMs, body: text, hash });
+      accepted.push(p);
     }
+    if (rows.length === 0) return;
     try {
       this.#store.appendBatch(rows);
     } catch (err) {
@@ -127,18 +144,18 @@ export class AuditWriter implements AuditLog {
       if (this.#s.fail === 'open') {
         // Fail open: the request goes on unaudited; the failure is reported, never silent.
         this.#s.onError(e);
-        for (const p of batch) p.resolve();
+        for (const p of accepted) p.resolve();
       } else {
-        for (const p of batch) p.reject(e);
+        for (const p of accepted) p.reject(e);
       }
       return;
     }
     this.#head = { seq, hash };
     this.#headHex = prevHex;
     this.#healthy = true;
-    this.stats.rows += batch.length;
+    this.stats.rows += rows.length;
     this.stats.batches++;
-    for (const p of batch) p.resolve();
+    for (const p of accepted) p.resolve();
     if (this.size - this.#checkpointedSize >= this.#s.checkpointEveryRows) this.#checkpoint();
     if (shouldRotate(this.#s.rotation, () => this.#store.sizeBytes(), this.#genesisMs, this.#s.now())) this.#rotate();
   };
