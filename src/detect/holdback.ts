@@ -115,7 +115,7 @@ export function createHoldback(providerKeywords: readonly string[], maxHold: num
     const floor = Math.max(0, text.length - maxHold - 64);
     let from = -1;
     for (const b of BLOCKS) {
-      // The last start marker wins; an earlier one is closed or past the cap.
+      // The last few start markers, newest first: one with no END marker after it is open.
       for (let at = text.lastIndexOf(b.find), tries = 0; at >= floor && tries < 8; at = text.lastIndexOf(b.find, at - 1), tries++) {
         const start = b.find === 'BEGIN ' ? Math.max(floor, at - 6) : at;
         const head = text.slice(start, at + b.find.length + 60);
