@@ -9,8 +9,13 @@ import type { Finding, Segment } from '../detect/types.js';
 /** Characters taken on each side of a boundary: longer than any single-line secret we detect. */
 export const BOUNDARY_WINDOW = 512;
 
-/** `a.b[3].text` → group `a.b[].text`, index 3: siblings differ only in their last array index. */
-const SIBLING = /^(.*)\[(\d+)\]((?:\.[A-Za-z_$][\w$]*|\["[^"]*"\])*)$/;
+/**
+ * `messages[0].content[3].text` → group `messages[0].content[].text`, index 3: text parts that differ
+ * only in their last array index (content parts of one message, Gemini parts, system blocks).
+ * Whole messages (`messages[3].content`) are not joined: a conversation's turns are separate texts,
+ * and joining them would make every turn rescan its neighbours.
+ */
+const SIBLING = /^(.*)\[(\d+)\](\.text)$/;
 
 interface Part {
   seg: Segment;

@@ -61,9 +61,14 @@ describe('secrets split across sibling parts', () => {
     expect(boundaryWindows(segs)).toEqual([]);
   });
 
-  it('windows stay bounded: a long conversation costs one small window per boundary', () => {
+  it('whole messages of a conversation are not joined (each turn stays its own cached text)', () => {
+    const segs = Array.from({ length: 5 }, (_, i) => ({ path: `messages[${i}].content`, text: `turn ${i}` }));
+    expect(boundaryWindows(segs)).toEqual([]);
+  });
+
+  it('windows stay bounded: a message of many long parts costs one small window per boundary', () => {
     const long = 'word '.repeat(2000);
-    const segs = Array.from({ length: 50 }, (_, i) => ({ path: `messages[${i}].content`, text: long }));
+    const segs = Array.from({ length: 50 }, (_, i) => ({ path: `messages[0].content[${i}].text`, text: long }));
     const windows = boundaryWindows(segs);
     expect(windows).toHaveLength(49);
     for (const w of windows) expect(w.seg.text.length).toBeLessThanOrEqual(2 * BOUNDARY_WINDOW);
