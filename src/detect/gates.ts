@@ -250,7 +250,7 @@ function valueShape(source: string): { cls: Uint8Array; min: number } | undefine
 }
 
 const SKIP_BEFORE_VALUE = new Uint8Array(256);
-for (const ch of ' \t"\'`=:>!?+.@$\\') SKIP_BEFORE_VALUE[ch.charCodeAt(0)] = 1;
+for (const ch of ' \t\r\n"\'`=:>!?+.@$\\') SKIP_BEFORE_VALUE[ch.charCodeAt(0)] = 1;
 
 /** Does a value run of `value.cls` (at least `value.min` long) follow the operator at `k`? */
 function valueRunAt(buf: Uint8Array, k: number, value: { cls: Uint8Array; min: number }): boolean {

@@ -151,4 +151,18 @@ describe('context rules on hostile values', () => {
     const found = engine.scanRules([{ path: 'p', text: `${decoys.join(' ')} ${b64}` }]);
     expect(found.some((x) => x.value === b64 && x.class === 'genuine')).toBe(true);
   });
+
+  it('keyword-hit gates keep values on the next line, typed declarations and URL-encoded keys', () => {
+    const hex = randomToken(64, '0123456789abcdef');
+    const next = engine.scanRules([{ path: 'p', text: `stream_api_secret:\n  ${hex}\n` }]);
+    expect(next.some((f) => f.value === hex && f.class === 'genuine')).toBe(true);
+    const tok = `Q${randomToken(22)}7`;
+    for (const text of [`var apiToken string = "${tok}"`, `const apiToken: string = "${tok}";`, `API_TOKEN ?= "${tok}"`]) {
+      expect(engine.scanRules([{ path: 'p', text }]).some((f) => f.value === tok && f.class === 'genuine'), text).toBe(true);
+    }
+    // Lower-case 'ac…' words do not open the case-sensitive AC… window; the real format is still found.
+    const sid = `AC${randomToken(32, '0123456789abcdef')}`;
+    const found = engine.scanRules([{ path: 'p', text: `account access accept\nTWILIO_ACCOUNT_SID=${sid}\n` }]);
+    expect(found.some((f) => f.value === sid)).toBe(true);
+  });
 });
