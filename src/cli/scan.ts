@@ -31,6 +31,12 @@ interface ScanArgs {
   paths: string[];
 }
 
+const CLASS_RANK: Record<SecretClass, number> = { benign: 0, placeholder: 1, genuine: 2 };
+/** A CLI has no request to hold up: the gateway's per-request model deadline is too tight a budget here. */
+const SCAN_MIN_DEADLINE_MS = 2000;
+/** Files scanned at once: lets the classifier batch candidates across files. */
+const CONCURRENCY = 8;
+
 const USAGE = `usage: leakgate scan [options] PATH…|-
 
   --format text|json|jsonl|sarif   output (default text; text and sarif never show values)
@@ -41,16 +47,10 @@ const USAGE = `usage: leakgate scan [options] PATH…|-
   --config FILE                    packs, model and policy from a leakgate config file; its policy
                                    decides which findings fail the scan (redact/block fail)
   --no-model                       rules only (no classifier)
-  --model-deadline-ms N            time allowed per model call (default: the config's, at least ${2000})
+  --model-deadline-ms N            time allowed per model call (default: the config's, at least ${SCAN_MIN_DEADLINE_MS})
   --disagreements FILE             write candidates where rules and model disagree (JSONL, no values)
 
 Exit 0: nothing fails the scan; 1: a finding fails it; 2: usage, configuration or I/O error.`;
-
-const CLASS_RANK: Record<SecretClass, number> = { benign: 0, placeholder: 1, genuine: 2 };
-/** A CLI has no request to hold up: the gateway's per-request model deadline is too tight a budget here. */
-const SCAN_MIN_DEADLINE_MS = 2000;
-/** Files scanned at once: lets the classifier batch candidates across files. */
-const CONCURRENCY = 8;
 
 function usage(msg: string): never {
   throw new LeakgateError('LG_ERR_USAGE', `${msg}\n${USAGE}`);
