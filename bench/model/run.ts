@@ -28,8 +28,9 @@ const arg = (k: string, d: string): string => {
 };
 const CASES = arg('--cases', '/work/shared/bench/peer-dev/cases.jsonl');
 const DATASET = arg('--dataset', join(ROOT, 'models/data/out/dataset.jsonl'));
-const MODEL = join(ROOT, 'models/leakgate-classifier.onnx');
-const META = join(ROOT, 'models/leakgate-classifier.json');
+// --model: another model file (its metadata next to it, .json), e.g. the previous version for a before/after.
+const MODEL = arg('--model', join(ROOT, 'models/leakgate-classifier.onnx'));
+const META = MODEL.replace(/\.onnx$/, '.json');
 const CLASSES: SecretClass[] = ['genuine', 'placeholder', 'benign'];
 const skippedPacks: string[] = [];
 
@@ -153,7 +154,7 @@ async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> |
   if (!existsSync(CASES)) return null;
   const cases = readFileSync(CASES, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Case);
   const cfg = ConfigSchema.parse({ upstreams: {} }).model;
-  const classifier = await createClassifier({ ...cfg, deadlineMs: 1000 }, demoteMeta ? { metaPath: demoteMeta } : {});
+  const classifier = await createClassifier({ ...cfg, path: MODEL, deadlineMs: 1000 }, { metaPath: demoteMeta ?? META });
   const engine = createEngine({ packs: packs(), classifier });
   const rules = newTally();
   const model = newTally();
@@ -265,29 +266,34 @@ function corpus(maxBytes: number): { path: string; text: string }[] {
 }
 
 async function latency(mb: number): Promise<Record<string, unknown>> {
-  const s = await loadOnnxSession(MODEL, META, 1);
   const rnd = (n: number): Int32Array => Int32Array.from({ length: n }, () => 1 + Math.floor(Math.random() * 95) + 32);
   const mk = (): EncodedCandidate => ({ value: rnd(64), context: rnd(160), feats: new Float32Array(NUM_FEATURES).fill(0.3) });
-  const perBatch: Record<string, { p50_ms: number; p99_ms: number; runs: number }> = {};
-  for (const n of [1, 8, 64]) {
-    const batch = Array.from({ length: n }, mk);
-    for (let i = 0; i < 10; i++) await s.run(batch);
-    const ts: number[] = [];
-    const runs = n === 64 ? 200 : 400;
-    for (let i = 0; i < runs; i++) {
-      const t0 = process.hrtime.bigint();
-      await s.run(batch);
-      ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+  // in_thread: InferenceSession.run itself; worker: the serving path (post to the model worker and back).
+  const perBatch: Record<string, Record<string, { p50_ms: number; p99_ms: number; runs: number }>> = {};
+  for (const mode of ['in_thread', 'worker'] as const) {
+    const s = await loadOnnxSession(MODEL, META, 1, { worker: mode === 'worker' });
+    const m: Record<string, { p50_ms: number; p99_ms: number; runs: number }> = {};
+    for (const n of [1, 8, 64]) {
+      const batch = Array.from({ length: n }, mk);
+      for (let i = 0; i < 10; i++) await s.run(batch);
+      const ts: number[] = [];
+      const runs = n === 64 ? 200 : 400;
+      for (let i = 0; i < runs; i++) {
+        const t0 = process.hrtime.bigint();
+        await s.run(batch);
+        ts.push(Number(process.hrtime.bigint() - t0) / 1e6);
+      }
+      m[`batch_${n}`] = { p50_ms: r3(pct(ts, 0.5)), p99_ms: r3(pct(ts, 0.99)), runs };
     }
-    perBatch[`batch_${n}`] = { p50_ms: r3(pct(ts, 0.5)), p99_ms: r3(pct(ts, 0.99)), runs };
+    perBatch[mode] = m;
+    await s.close();
   }
-  await s.close();
 
   // Added cost per MB: scan() (rules + model) vs scanRules() on the same source files.
   const files = corpus(mb * 1024 * 1024);
   const bytes = files.reduce((n, f) => n + Buffer.byteLength(f.text), 0);
   const cfg = ConfigSchema.parse({ upstreams: {} }).model;
-  const classifier = await createClassifier({ ...cfg, deadlineMs: 1000 });
+  const classifier = await createClassifier({ ...cfg, path: MODEL, deadlineMs: 1000 }, { metaPath: META });
   const engine = createEngine({ packs: packs(), classifier });
   const rulesMs: number[] = [];
   const modelMs: number[] = [];
@@ -307,7 +313,8 @@ async function latency(mb: number): Promise<Record<string, unknown>> {
   const rMed = pct(rulesMs, 0.5);
   const mMed = pct(modelMs, 0.5);
   return {
-    per_batch: perBatch,
+    per_batch: perBatch['worker'],
+    per_batch_in_thread: perBatch['in_thread'],
     scan: {
       mb: r3(mbs),
       files: files.length,
@@ -319,6 +326,42 @@ async function latency(mb: number): Promise<Record<string, unknown>> {
       batches_per_run: Math.round(before.batches / 3),
     },
   };
+}
+
+// ---------- 4. concurrency ----------
+// N concurrent scan() calls on 16 KB texts (each with weak and strong candidates), started over 200 ms, as
+// a loaded gateway does: reports scan latency, model timeouts, and whether any timeout changed a strong
+// provider finding's class (it must not: those stay on the rules' decision).
+async function concurrency(conc: number): Promise<Record<string, unknown>> {
+  const cfg = ConfigSchema.parse({ upstreams: {} }).model;
+  const classifier = await createClassifier({ ...cfg, path: MODEL }, { metaPath: META });
+  const engine = createEngine({ packs: packs(), classifier });
+  const strengthOf = strengthFromPacks([join(ROOT, 'filter-packs')]);
+  const filler = Array.from({ length: 400 }, (_, i) => `const value${i} = compute(${i}, "abc");`).join('\n');
+  const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  const tok = (n: number): string => Array.from({ length: n }, () => B62[Math.floor(Math.random() * 62)]).join('');
+  const lat: number[] = [];
+  let strongChanged = 0;
+  let strong = 0;
+  await Promise.all(
+    Array.from({ length: conc }, async (_, i) => {
+      const text = `${filler}\npassword = "${tok(14)}"\napi_key = "${tok(32)}"\ntoken: sk_live_${tok(24)}\nnote ${i}\n`;
+      await new Promise((r) => setTimeout(r, Math.random() * 200));
+      const t0 = performance.now();
+      const fm = await engine.scan([{ path: 'p', text }], { filePath: 'app/config.py' });
+      lat.push(performance.now() - t0);
+      const fr = engine.scanRules([{ path: 'p', text }], { filePath: 'app/config.py' });
+      for (const f of fr) {
+        if (!isStrong(f.type, f.signals, f.detectors, strengthOf)) continue;
+        strong++;
+        const m = fm.find((x) => x.start === f.start && x.end === f.end);
+        if (m && m.class !== f.class && !m.signals.includes('model:placeholder')) strongChanged++;
+      }
+    }),
+  );
+  const st = classifier.stats();
+  await classifier.close();
+  return { concurrent: conc, scan_p50_ms: r3(pct(lat, 0.5)), scan_p99_ms: r3(pct(lat, 0.99)), calls: st.calls, timeouts: st.timeouts, batches: st.batches, strong_findings: strong, strong_changed_without_model_demotion: strongChanged };
 }
 
 const f1 = (x: unknown): string => (typeof x === 'object' && x !== null && 'f1' in x ? ((x as PRF).f1).toFixed(3) : String(x));
@@ -351,7 +394,8 @@ async function main(): Promise<void> {
   }
   const own = step('own') ? await ownSplit() : null;
   const lat = step('latency') ? await latency(Number(arg('--mb', '1'))) : {};
-  const result = { machine, skipped_packs: skippedPacks, model: JSON.parse(readFileSync(META, 'utf8')).version as string, peer, own_test_split: own, latency: lat };
+  const conc = step('concurrency') ? [await concurrency(50), await concurrency(200)] : [];
+  const result = { machine, skipped_packs: skippedPacks, model: JSON.parse(readFileSync(META, 'utf8')).version as string, peer, own_test_split: own, latency: lat, concurrency: conc };
 
   console.log('\n== peer bench (evaluation only) — rules only vs rules + model ==');
   if (peer && 'rules_only' in peer) {
@@ -380,6 +424,8 @@ async function main(): Promise<void> {
   }
   console.log('\n== latency ==');
   console.log(JSON.stringify(lat, null, 1));
+  console.log('\n== concurrency ==');
+  for (const c of conc) console.log(JSON.stringify(c));
   mkdirSync(join(ROOT, 'bench/model/out'), { recursive: true });
   writeFileSync(join(ROOT, 'bench/model/out/latest.json'), JSON.stringify(result, null, 2));
   console.log('\nJSON ' + JSON.stringify(result));

@@ -32,6 +32,8 @@ def _bench_md(b):
                 "| metric | rules only | rules + model |", "|---|---:|---:|"]
         for k in p["rules_only"]:
             a, m = p["rules_only"][k], p["rules_model"][k]
+            if not isinstance(a, dict) or "f1" not in a:
+                continue  # per-source breakdowns live in bench/RESULTS.md
             out.append(f"| {k} | {a['f1']:.3f} ({a['precision']:.3f}/{a['recall']:.3f}) | {m['f1']:.3f} ({m['precision']:.3f}/{m['recall']:.3f}) |")
     o = b.get("own_test_split") or {}
     if "engine_rules_only" in o:
@@ -42,14 +44,25 @@ def _bench_md(b):
             out.append(f"| {c} | {f(o['engine_rules_only'][c]):.3f} | {f(o['engine_rules_model'][c]):.3f} | {f(o['engine_model_alone'][c]):.3f} |")
     lat = b.get("latency") or {}
     if "per_batch" in lat:
-        out += ["", "Inference latency per batch (onnxruntime-node, 1 intra-op thread, shared 2-core machine):", "",
-                "| batch | p50 ms | p99 ms |", "|---:|---:|---:|"]
+        inth = lat.get("per_batch_in_thread") or {}
+        out += ["", "Inference latency per batch (serving path: onnxruntime-node in a worker thread, 1 intra-op thread, "
+                "round trip from the event loop; in-thread = `InferenceSession.run` alone; shared 2-core machine):", "",
+                "| batch | p50 ms | p99 ms | in-thread p50 ms | in-thread p99 ms |", "|---:|---:|---:|---:|---:|"]
         for k, v in lat["per_batch"].items():
-            out.append(f"| {k.split('_')[1]} | {v['p50_ms']} | {v['p99_ms']} |")
+            t = inth.get(k) or {}
+            out.append(f"| {k.split('_')[1]} | {v['p50_ms']} | {v['p99_ms']} | {t.get('p50_ms', '–')} | {t.get('p99_ms', '–')} |")
         sc = lat["scan"]
         out += ["", f"Added cost of the model when scanning {sc['mb']} MB of source files: {sc['added_ms_per_mb']} ms/MB "
                 f"(rules {sc['rules_ms_per_mb']} ms/MB, rules+model {sc['rules_model_ms_per_mb']} ms/MB; "
                 f"{sc['model_scored_per_run']} candidates scored in {sc['batches_per_run']} batches per MB)."]
+    conc = b.get("concurrency") or []
+    if conc:
+        out += ["", "Concurrent `scan()` calls (16 KB texts, weak + strong candidates, started over 200 ms):", "",
+                "| concurrent | scan p50 ms | scan p99 ms | model timeouts | batches | strong findings changed by a timeout |",
+                "|---:|---:|---:|---:|---:|---:|"]
+        for c in conc:
+            out.append(f"| {c['concurrent']} | {c['scan_p50_ms']} | {c['scan_p99_ms']} | {c['timeouts']}/{c['calls']} | {c['batches']} | "
+                       f"{c['strong_changed_without_model_demotion']}/{c['strong_findings']} |")
     return "\n".join(out)
 
 
@@ -99,6 +112,16 @@ itself replaced by a marker) and numeric features the serving code computes
 path, file kind, type group, structural strength). Fusion (`src/detect/model/fusion.ts`) keeps strong
 provider formats (prefix + checksum) on the rules' decision and lets generic/entropy candidates reach
 genuine only when p(genuine) ≥ the threshold below.
+
+## Serving
+`src/detect/model`: onnxruntime-node in a worker thread (its `run()` is synchronous on the calling thread,
+so in-thread inference would block the gateway's event loop for the whole batch); candidates of concurrent
+calls share batches (up to `model.maxBatch`, two runs in flight, the next run starts as one completes).
+The per-call deadline (`model.deadlineMs`, default 20) counts time spent on the model, not event-loop lag:
+a call times out when its run has gone on for the deadline, or it queues behind a run that has, or it has
+queued for 4x the deadline; then the rules' class stands and the finding says `model:timeout`. Strong
+provider findings never depend on the model's answer (only the configured demotion uses it), so a timeout
+cannot change their class.
 
 ## Architecture
 Byte embedding (258 ids: pad, 256 bytes, value marker; 16 dims) → value branch (two 1-D convolutions,
@@ -226,3 +249,14 @@ if __name__ == "__main__":
     stats = json.load(open(os.path.join(root, "models", "data", "out", "stats.json")))
     write_cards(root, meta, stats)
     print("cards written", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    # Rewrite both cards from the committed metadata and the last data/bench run (no retraining):
+    # /usr/bin/python3 models/train/cards.py
+    _root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    with open(os.path.join(_root, "models", "leakgate-classifier.json")) as _fh:
+        _meta = json.load(_fh)
+    with open(os.path.join(_root, "models", "data", "out", "stats.json")) as _fh:
+        _stats = json.load(_fh)
+    write_cards(_root, _meta, _stats)
