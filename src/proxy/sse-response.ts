@@ -403,6 +403,9 @@ export async function handleSseResponse(flow: Flow, up: Dispatcher.ResponseData)
       scheduled ??= setImmediate(flushBatch);
     };
     const onEnd = (): void => {
+      // The last events, any flush deltas and the end of the response leave in one write: res.end()
+      // (or destroy()) below uncorks.
+      if (!res.destroyed) res.cork();
       if (!flushBatch()) return;
       const out: string[] = [];
       const rs: (string | undefined)[] = [];
