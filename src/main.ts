@@ -6,7 +6,7 @@ import { loadConfig, packagePath, type LoadedConfig } from './config/load.js';
 import { watchPaths } from './config/watch.js';
 import { openAuditLog } from './audit/index.js';
 import { createEngine } from './detect/engine.js';
-import { createClassifier } from './detect/model/index.js';
+import { createClassifier, strengthFromPacks } from './detect/model/index.js';
 import { createGuard } from './policy/index.js';
 import { createGuardMetrics } from './proxy/guard-metrics.js';
 import type { Guard } from './policy/types.js';
@@ -108,7 +108,9 @@ export async function buildGuard(loaded: LoadedConfig, logger: Logger, metrics?:
   const audit = openAuditLog(config.audit, {
     onError: (err) => logger.error({ code: (err as { code?: string }).code ?? 'LG_ERR_AUDIT_FAILED', err: err.message }, 'audit log error'),
   });
-  const classifier = await createClassifier(config.model, { rootDir: packagePath('.') });
+  // Detector strength (structured vs generic) from the packs in force, not the bundled ones, so a
+  // custom pack's detectors are fused as their own pack declares.
+  const classifier = await createClassifier(config.model, { rootDir: packagePath('.'), strengthOf: strengthFromPacks(loaded.packPaths) });
   const status = classifier.status();
   if (status.state !== 'ready') logger.warn({ model: status }, 'classifier not ready: rules-only decisions (model:unavailable)');
   const makeEngine = (l: LoadedConfig) =>
