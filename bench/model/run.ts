@@ -367,7 +367,7 @@ async function concurrency(conc: number): Promise<Record<string, unknown>> {
 const f1 = (x: unknown): string => (typeof x === 'object' && x !== null && 'f1' in x ? ((x as PRF).f1).toFixed(3) : String(x));
 
 async function main(): Promise<void> {
-  const machine = { date: new Date().toISOString(), nproc: cpus().length, node: process.version };
+  const machine = { date: new Date().toISOString(), nproc: cpus().length, node: process.version, cpu: cpus()[0]?.model ?? 'unknown' };
   const only = arg('--only', 'all');
   const step = (name: string): boolean => {
     const on = only === 'all' || only.split(',').includes(name);

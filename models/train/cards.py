@@ -25,7 +25,7 @@ def _counts(t, first):
 
 
 def _bench_md(b):
-    out = [f"Last run: {b['machine']['date']} ({b['machine']['nproc']} cores, node {b['machine']['node']}), model `{b['model']}`."]
+    out = [f"Last run: {b['machine']['date']} ({b['machine']['nproc']} cores, {b['machine'].get('cpu', 'cpu not recorded')}, node {b['machine']['node']}), model `{b['model']}`."]
     p = b.get("peer") or {}
     if "rules_only" in p:
         out += ["", f"Peer bench (`/work/shared/bench/peer-dev/cases.jsonl`, {p['cases']} cases, evaluation only), F1 (P/R):", "",

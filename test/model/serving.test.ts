@@ -11,6 +11,7 @@ import { encodeCandidate } from '../../src/detect/model/features.js';
 import { createClassifier, type ClassifierOptions, type LeakgateClassifier } from '../../src/detect/model/index.js';
 import { loadOnnxSession, type ModelSession, type Thresholds } from '../../src/detect/model/session.js';
 import type { Finding } from '../../src/detect/types.js';
+import { githubPat } from '../e2e/helpers/secrets.js';
 
 const modelConfig = (over: Partial<ReturnType<typeof ConfigSchema.parse>['model']> = {}) => ({ ...ConfigSchema.parse({ upstreams: {} }).model, ...over });
 const MODEL = new URL('../../models/leakgate-classifier.onnx', import.meta.url).pathname;
@@ -119,16 +120,22 @@ describe('deadline under load', () => {
     // deadlineMs 1 forces many timeouts; the committed model scores strong genuines only for demotion.
     const c = await make({ deadlineMs: 1 }, {});
     const engine = createEngine({ classifier: c });
-    const rulesOnly = createEngine({});
-    const values = Array.from({ length: 40 }, () => `ghp_${randomToken(36)}`);
+    // Checksum-valid PATs: strong genuines, scored only for the configured demotion check.
+    const values = Array.from({ length: 40 }, () => githubPat());
     const results = await Promise.all(
       values.map(async (v, i) => {
         const text = `deploy:\n  password = "${randomToken(14)}"\n  token: ${v}\n  note ${i}`;
-        const [m, r] = [await engine.scan([{ path: 's', text }]), rulesOnly.scanRules([{ path: 's', text }])];
+        // The same engine's rules-only pass is the reference (one set of packs for both).
+        const [m, r] = [await engine.scan([{ path: 's', text }]), engine.scanRules([{ path: 's', text }])];
         return { v, m: m.find((f) => f.value === v), r: r.find((f) => f.value === v) };
       }),
     );
-    for (const { m, r } of results) expect(m?.class, m?.signals.join(',')).toBe(r?.class);
+    for (const { m, r } of results) {
+      expect(r?.class).toBe('genuine');
+      // Only a very sure model answer may demote; a timeout (or any fallback) keeps the rules' class.
+      if (m?.signals.includes('model:timeout')) expect(m.class).toBe(r?.class);
+      else if (m?.class !== r?.class) expect(m?.signals).toContain('model:placeholder');
+    }
     expect(c.stats().calls).toBe(values.length);
   });
 });
