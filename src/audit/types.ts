@@ -25,7 +25,8 @@ export interface AuditDecision {
   route: string;
   upstream: string;
   tenant: string;
-  direction: Direction;
+  /** 'gateway': a row the gateway writes about itself (e.g. a restart after an unclean shutdown). */
+  direction: Direction | 'gateway';
   action: Action;
   shadow: boolean;
   /** fail-mode reason code, when the scan or a stage failed */

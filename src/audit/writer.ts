@@ -56,8 +56,38 @@ export class AuditWriter implements AuditLog {
     this.#s = settings;
     this.#fingerprint = makeFingerprinter(settings.keys.fingerprintKey);
     this.#store = this.#openOrCreate(null);
+    this.#recordUncleanShutdown();
     this.#timer = setInterval(() => this.#checkpointIfBehind(), settings.checkpointEverySeconds * 1000);
     this.#timer.unref();
+  }
+
+  /**
+   * Rows past the last checkpoint on open mean the previous process ended without its shutdown
+   * checkpoint (kill -9, power loss, OOM). The chain itself still verifies; this row makes the gap
+   * visible to an auditor: which rows were never covered by a signature of the run that wrote them,
+   * and that requests in flight then may have a request row and no response row.
+   */
+  #recordUncleanShutdown(): void {
+    const unsealed = this.size - this.#checkpointedSize;
+    if (this.size <= 1 || unsealed <= 0) return;
+    const from = this.#checkpointedSize;
+    const to = this.size - 1;
+    void this.record({
+      requestId: 'leakgate-restart',
+      route: '-',
+      upstream: '-',
+      tenant: '-',
+      direction: 'gateway',
+      action: 'allow',
+      shadow: false,
+      failure: {
+        code: 'LG_AUDIT_UNCLEAN_SHUTDOWN',
+        reason: `the previous run ended without its shutdown checkpoint: rows ${from}..${to} (${unsealed}) were not signed by it; requests in flight then may lack a response row`,
+      },
+      rulesetHash: '-',
+      modelVersion: '-',
+      findings: [],
+    }).catch((err: unknown) => this.#s.onError(err as Error));
   }
 
   get logId(): string {

@@ -16,7 +16,7 @@ commands:
   export  --db FILE [--out FILE.jsonl]          JSONL, one decision row a line (stdout without --out)
   tail    --db FILE [-n N] [--follow] [--json]
   query   --db FILE [--since T] [--until T] [--action A] [--type T] [--tenant T]
-          [--direction request|response] [--request-id ID] [--limit N] [--json]
+          [--direction request|response|gateway] [--request-id ID] [--limit N] [--json]
           T: ISO-8601 time, or a duration ago such as 15m, 2h, 7d
   keys    [--db FILE | --key-dir DIR] [--json]  print the public key that signs checkpoints
 
