@@ -1,8 +1,8 @@
 // Non-streamed responses that can carry text: buffered up to maxResponseBytes, decoded (upstreams that
 // compress despite 'identity' are decompressed with a cap), scanned, then rewritten, blocked or sent as
 // received. JSON goes through the adapter's segments; any other text (text/plain, no content type,
-// XML, HTML…) is one whole-text segment (strict UTF-8: a body that is not text cannot be scanned and
-// follows the fail mode). A blocked response is replaced by the provider-shaped error with
+// XML, HTML…) is one whole-text segment, unless it parses as JSON (strict UTF-8: a body that is not
+// text cannot be scanned and follows the fail mode). A blocked response is replaced by the provider-shaped error with
 // policy.blockStatus (403 by default), a status every SDK raises as a typed, non-retried error.
 import type { OutgoingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
@@ -100,9 +100,25 @@ export function handleJsonResponse(flow: Flow, up: Dispatcher.ResponseData): Pro
   return handleBuffered(flow, up, JSON_FORMAT);
 }
 
-/** text/*, untyped and other non-JSON, non-binary bodies: scanned as one whole text. */
+// A body labelled text (or not labelled) that is JSON all the same (servers that omit or mislabel the
+// type) goes through the adapter's segments, so ids and other structure are not scanned as prose.
+const TEXT_OR_JSON_FORMAT: BodyFormat = {
+  read(plain, flow) {
+    const first = plain[0];
+    if (first === 0x7b /* { */ || first === 0x5b /* [ */) {
+      try {
+        return JSON_FORMAT.read(plain, flow);
+      } catch {
+        // not JSON after all: scanned as text
+      }
+    }
+    return TEXT_FORMAT.read(plain, flow);
+  },
+};
+
+/** text/*, untyped and other non-JSON, non-binary bodies: scanned as one whole text (or as JSON when it is). */
 export function handleTextResponse(flow: Flow, up: Dispatcher.ResponseData): Promise<void> {
-  return handleBuffered(flow, up, TEXT_FORMAT);
+  return handleBuffered(flow, up, TEXT_OR_JSON_FORMAT);
 }
 
 async function handleBuffered(flow: Flow, up: Dispatcher.ResponseData, format: BodyFormat): Promise<void> {

@@ -61,6 +61,12 @@ beforeAll(async () => {
         res.end(Buffer.from([0xff, 0xfb, 0x90, 0x00, 0x01, 0x02, 0x03]));
         return;
       }
+      if (path.includes('/untyped-json')) {
+        // JSON without a content type: read through the adapter (structure kept, the text redacted).
+        res.removeHeader('content-type');
+        res.end(JSON.stringify({ id: 'chatcmpl-x', object: 'chat.completion', choices: [{ index: 0, message: { role: 'assistant', content: `key ${responseSecret}` }, finish_reason: 'stop' }] }));
+        return;
+      }
       if (path.includes('/untyped-binary')) {
         // No content type, not UTF-8: cannot be scanned as text, so the fail mode (closed) applies.
         res.removeHeader('content-type');
@@ -206,6 +212,15 @@ describe('upstream faults', () => {
       const rows = rowsFor(`fault-text-${path.length}`).filter((x) => x.body.direction === 'response');
       expect(rows.map((x) => x.body.action), path).toEqual(['redact']);
     }
+  });
+
+  it('an untyped answer that is JSON is read through the adapter: valid JSON back, the secret redacted', async () => {
+    const r = await post(`${gw.url}/scripted/v1/untyped-json`, chat('hi'));
+    expect(r.status).toBe(200);
+    expect(r.headers.get('x-leakgate-action')).toBe('redact');
+    const body = r.json as { id: string; choices: { message: { content: string } }[] };
+    expect(body.id).toBe('chatcmpl-x');
+    expect(body.choices[0]?.message.content).toMatch(/^key \[REDACTED:[^\]]+\]$/);
   });
 
   it('an untyped answer that is not text fails closed with a provider-shaped error naming why', async () => {
