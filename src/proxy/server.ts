@@ -119,10 +119,12 @@ export function createGatewayServers(ctx: GatewayContext, passthrough: Passthrou
       error: { message: `leakgate: malformed HTTP request (${err.code ?? 'parse error'})`, type: 'invalid_request_error', code: 'LG_ERR_BODY_MALFORMED' },
     });
     // Nothing was forwarded: the action is block, like every refusal. No request was parsed, so the
-    // request id is a fresh one (it names this answer in the client's and our logs).
+    // request id is a fresh one; it names this answer in the client's log and in ours.
+    const id = randomUUID();
+    logger.info({ reqId: id, route: 'unknown', status, action: 'block', error: 'LG_ERR_BODY_MALFORMED', parser: err.code ?? 'parse error' }, 'malformed HTTP request');
     socket.end(
       `HTTP/1.1 ${status} ${statusText(status)}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n` +
-        `${ACTION_HEADER}: block\r\nx-request-id: ${randomUUID()}\r\n${ERROR_HEADER}: LG_ERR_BODY_MALFORMED\r\nconnection: close\r\n\r\n${body}`,
+        `${ACTION_HEADER}: block\r\nx-request-id: ${id}\r\n${ERROR_HEADER}: LG_ERR_BODY_MALFORMED\r\nconnection: close\r\n\r\n${body}`,
     );
   });
 

@@ -71,6 +71,8 @@ describe('request smuggling', () => {
       const head = answer.slice(0, answer.indexOf('\r\n\r\n')).toLowerCase();
       expect(head, c.slice(0, 120)).toContain('\r\nx-leakgate-action: block\r\n');
       expect(head, c.slice(0, 120)).toMatch(/\r\nx-request-id: [0-9a-f-]{36}\r\n/);
+      const id = /\r\nx-request-id: ([0-9a-f-]{36})\r\n/.exec(head)?.[1];
+      expect(gw.logs.some((l) => l.reqId === id && l.msg === 'malformed HTTP request' && l.action === 'block')).toBe(true);
     }
     expect(provider.requests).toHaveLength(0);
   });
