@@ -36,6 +36,9 @@ export interface Def {
   endClass?: string;
   /** Finding type when several detectors report one kind. */
   type?: string;
+  /** The test/sandbox-mode form of a generated value (`sk_live_…` → `sk_test_…`): a genuine example too
+   * (a test-mode key is a real credential of a test account; the engine lowers its severity). */
+  testMode?: (v: string) => string;
   /** Builds a realistic surrounding text for a value (context-anchored formats like connection strings). */
   ex?: (v: string) => string;
 }
@@ -140,6 +143,10 @@ export function build(d: Def): Record<string, unknown> {
   if (d.ex2) {
     const value = gen(d, rng);
     genuine.push({ text: d.ex2(value), value });
+  }
+  if (d.testMode) {
+    const value = d.testMode(gen(d, rng));
+    genuine.push({ text: `${env}=${value}`, value });
   }
   if (d.notGen) not.push(...d.notGen(gen(d, rng)));
   not.push(...(d.not ?? []));

@@ -26,8 +26,8 @@ const packs: PackDef[] = [
   { pack: 'source-ci', description: 'Source hosting, CI/CD and developer-platform credentials (GitHub, GitLab, Bitbucket, CircleCI, Terraform Cloud, …)', defs: sourceCi },
   { pack: 'ai', description: 'AI and LLM platform credentials (OpenAI, Anthropic, Hugging Face, vector databases, AI tooling, …)', defs: ai },
   { pack: 'payments', description: 'Payment, commerce and billing credentials (Stripe, Square, PayPal/Braintree, Adyen, Shopify, …)', defs: payments,
-    // Paddle's documented example key.
-    allow: ['^pdl_(?:live|sdbx)_apikey_01gtgztp8f4kek3yd4g1wrksa3_q6TGTJyvoIz7LDtXT65bX7_AQO$'] },
+    // Paddle's documented example key; the test key printed throughout Stripe's API reference.
+    allow: ['^pdl_(?:live|sdbx)_apikey_01gtgztp8f4kek3yd4g1wrksa3_q6TGTJyvoIz7LDtXT65bX7_AQO$', '^sk_test_4eC39HqLyjWDarjtT1zdp7dc$'] },
   { pack: 'identity-secrets', description: 'Identity providers and secret managers (Okta, Auth0, Vault, 1Password, Doppler, Infisical, …)', defs: identity },
 ];
 

@@ -9,6 +9,7 @@ import { nearbySignals } from './context/file-cues.js';
 import { keywordSignals } from './context/keyword.js';
 import { isKeyBlock, keyBlockSignals } from './context/pem.js';
 import { placeholderSignals } from './context/placeholder.js';
+import { isTestModeKey, testModeSeverity } from './context/test-mode.js';
 import { shannonEntropy } from './entropy.js';
 import { lineIndex } from './lines.js';
 import { resolveOverlaps } from './overlap.js';
@@ -80,9 +81,12 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     signals.push(...commentSignals(c.start - ls > 400 ? text.slice(c.start - 400, c.start) : text.slice(ls, c.start), c.start - ls > 400));
     // Host names like db.example.com say nothing about the credential next to them.
     signals.push(...nearbySignals(around.replace(value, '').replace(/\bexample\.(?:com|org|net|test|invalid)\b/gi, '')));
+    // A provider's test/sandbox key is a real credential of a test account (context/test-mode.ts).
+    const testMode = c.kind === 'provider' && isTestModeKey(value);
     if (keyBlock) signals.push(...keyBlockSignals(value));
     else {
-      signals.push(...placeholderSignals({ value, body }));
+      for (const sig of placeholderSignals({ value, body })) signals.push(testMode && sig === 'placeholder:test-mode' ? 'test-mode' : sig);
+      if (testMode && !signals.includes('test-mode')) signals.push('test-mode');
       signals.push(...benignSignals({ value, before }));
     }
     const spec = c.detector?.spec;
@@ -115,7 +119,7 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
       type: typeOf(c),
       class: decision.class,
       confidence: decision.confidence,
-      severity: spec?.severity ?? ENTROPY_SEVERITY,
+      severity: testMode ? testModeSeverity(spec?.severity ?? ENTROPY_SEVERITY) : spec?.severity ?? ENTROPY_SEVERITY,
       detectors: ids,
       pack,
       entropy: round(entropy),
