@@ -4,9 +4,12 @@ import type { Def } from '../build.js';
 import { CS, draw, r, raw, uuidSeg } from '../lib.js';
 
 const UUID = uuidSeg();
-// OpenAI keys embed base64("OpenAI") = T3BlbkFJ between two random runs.
+// OpenAI keys embed base64("OpenAI") = T3BlbkFJ between two random runs. The value's own prefix is a
+// keyword too (not the bare legacy `sk-`, which every `sk-…` keyword already covers): the stream
+// hold-back derives the prefixes it holds from keywords, so `sk-proj` is held, not streamed.
 const oai = (prefix: string, id: string, what: string, env: string, body: Def['body'], extraNot: string[] = []): Def => ({
-  id, provider: 'openai', desc: `OpenAI ${what} (${prefix}…T3BlbkFJ…)`, env, body: [prefix, ...body], keywords: ['t3blbkfj'], severity: 'critical', not: extraNot,
+  id, provider: 'openai', desc: `OpenAI ${what} (${prefix}…T3BlbkFJ…)`, env, body: [prefix, ...body],
+  keywords: prefix.length > 3 ? ['t3blbkfj', prefix.toLowerCase()] : ['t3blbkfj'], severity: 'critical', not: extraNot,
 });
 const oaiBody = [r('b64url', 20, 200, 74), 'T3BlbkFJ', r('b64url', 20, 200, 74)];
 
