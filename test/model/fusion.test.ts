@@ -66,4 +66,20 @@ describe('fusion', () => {
     expect(f.class).toBe('placeholder');
     expect(f.signals.filter((s) => s === 'model:timeout')).toHaveLength(1);
   });
+
+  it("a provider test-mode key the rules call genuine stays genuine (weak or strong, even with demotion on)", () => {
+    const weak = finding({ type: 'stripe-secret-key', signals: ['strength:weak', 'test-mode'] });
+    const strong = finding({ type: 'stripe-secret-key', signals: ['strength:strong', 'test-mode'] });
+    const th = t({ strongDemotePlaceholder: 0.9 });
+    expect(needsModel(weak, th)).toBe(false);
+    expect(needsModel(strong, th)).toBe(false);
+    // scan --disagreements scores everything: the model's vote is recorded, the class is not changed.
+    const w = fuse(weak, [0.02, 0.96, 0.02], th);
+    expect(w.class).toBe('genuine');
+    expect(w.signals).toContain('model:placeholder');
+    expect(w.signals).not.toContain('rules:genuine');
+    expect(fuse(strong, [0.02, 0.96, 0.02], th).class).toBe('genuine');
+    // Without the rules' genuine decision the signal alone does not bypass the model.
+    expect(needsModel({ ...weak, class: 'placeholder' }, th)).toBe(true);
+  });
 });

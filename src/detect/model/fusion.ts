@@ -5,8 +5,18 @@ import type { Finding, SecretClass } from '../types.js';
 import { isStrong, type StrengthLookup } from './features.js';
 import { CLASSES, type Thresholds } from './session.js';
 
+/**
+ * A provider's test/sandbox key the rules call genuine (signal 'test-mode', src/detect/context/test-mode.ts):
+ * a real credential of a test account by the rules' class definition. The committed model was trained when
+ * such keys were labelled placeholder, so its placeholder vote on them is the old definition, not evidence.
+ */
+export function rulesDecidedTestMode(f: Finding): boolean {
+  return f.class === 'genuine' && f.signals.includes('test-mode');
+}
+
 /** Does this finding need the model's opinion to settle its class? */
 export function needsModel(f: Finding, t: Thresholds, strengthOf?: StrengthLookup): boolean {
+  if (rulesDecidedTestMode(f)) return false;
   if (!isStrong(f.type, f.signals, f.detectors, strengthOf)) return true;
   // A strong genuine is re-checked only when demotion to placeholder is configured.
   return f.class === 'genuine' && thresholdsFor(f.pack, t).strongDemotePlaceholder !== null;
@@ -38,7 +48,9 @@ export function fuse(f: Finding, p: ArrayLike<number>, t: Thresholds, strengthOf
   const th = thresholdsFor(f.pack, t);
   const mc = modelClass(p, th.genuine);
   let cls: SecretClass;
-  if (isStrong(f.type, f.signals, f.detectors, strengthOf)) {
+  if (rulesDecidedTestMode(f)) {
+    cls = f.class;
+  } else if (isStrong(f.type, f.signals, f.detectors, strengthOf)) {
     // Structure decides; the model may only demote to placeholder when configured and very sure.
     cls = f.class === 'genuine' && th.strongDemotePlaceholder !== null && (p[1] ?? 0) >= th.strongDemotePlaceholder ? 'placeholder' : f.class;
   } else {
