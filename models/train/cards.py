@@ -134,6 +134,8 @@ max over the stretch just left of the value where the key name sits) + a feature
 Strong provider structure keeps the rules' class, except that a strong genuine is demoted to placeholder
 when `p(placeholder) ≥ {meta['thresholds']['strongDemotePlaceholder']}` (`strongDemotePlaceholder`; null disables; chosen with
 bench/model on an earlier model of this pipeline: own-split macro-F1 0.955 → 0.966, peer bench unchanged).
+A provider test/sandbox key the rules call genuine (signal `test-mode`) stays genuine whatever the model says:
+this model was trained when such keys were labelled placeholder (until it is retrained with the new definition).
 Thresholds live in `models/leakgate-classifier.json` (`thresholds`, with optional per-pack overrides
 under `thresholds.packs`).
 
