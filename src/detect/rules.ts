@@ -25,8 +25,9 @@ export interface RuleContext {
   dropBenign?: boolean;
 }
 
-// `name = value` / `"name": "value"` with a secret-like name directly before the value.
-const ASSIGNED = /(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}["'`]?(?:\s{1,3}string|\s{0,2}:\s{0,2}(?:string|str))?\s{0,3}(?:[:?+.!]{0,3}=|=>|:|>|["'`]?\s{0,2},)\s{0,3}["'`]?$/i;
+// `name = value` / `"name": "value"` with a secret-like name directly before the value; an XML
+// element (`<apiToken>`) may hold its value on the next, indented line.
+const ASSIGNED = /(?:pass|pwd|secret|token|key|auth|credential|bearer)[\w.-]{0,20}(?:["'`]?(?:\s{1,3}string|\s{0,2}:\s{0,2}(?:string|str))?\s{0,3}(?:[:?+.!]{0,3}=|=>|:|>|["'`]?\s{0,2},)\s{0,3}["'`]?|>\s{0,40})$/i;
 
 export interface RuleSet {
   finder: CandidateFinder;
@@ -35,6 +36,13 @@ export interface RuleSet {
 }
 
 const ENTROPY_SEVERITY: Severity = 'medium';
+
+// The key name right before an assignment operator or inside an opening XML tag.
+const KEY_NAME = /([A-Za-z_][\w.-]{0,80})(?:["'`]?\]?(?:\s{1,3}string|\s{0,2}:\s{0,2}(?:string|String|str))?\s{0,3}(?:[:?+.!]{0,3}=|=>|:|["'`]?\s{0,2},)\s{0,3}["'`]?|>\s{0,40})$/;
+
+function keyNameOf(before: string): string | undefined {
+  return KEY_NAME.exec(before.slice(-120))?.[1];
+}
 
 function round(x: number): number {
   return Math.round(x * 1000) / 1000;
@@ -62,11 +70,13 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     const value = text.slice(c.start, c.end);
     const [ls, le] = lines.lineBounds(c.start);
     const before = text.slice(Math.max(ls, c.start - 200), c.start);
-    const assigned = ASSIGNED.test(before.slice(-64)) || /bearer\s+$/i.test(before.slice(-16));
+    const prevLineStart = ls > 0 ? lines.lineBounds(ls - 1)[0] : ls;
+    // A value alone on its line (`<apiToken>` / `KEY:` on the line above) is judged with that line.
+    const nameText = ls > 0 && c.start - ls <= 40 && /^\s*$/.test(text.slice(ls, c.start)) ? text.slice(Math.max(prevLineStart, c.start - 200), c.start) : before;
+    const assigned = ASSIGNED.test(nameText.slice(-64)) || /bearer\s+$/i.test(before.slice(-16));
     // An unknown-format random string not assigned to a secret-like name is benign (classify) unless a
     // hard placeholder cue makes it a placeholder: when benign is dropped anyway, decide that first.
     if (ctx.dropBenign && c.kind === 'entropy' && !assigned && !placeholderSignals({ value, body: value }).some((x) => HARD_PLACEHOLDER.has(x))) continue;
-    const prevLineStart = ls > 0 ? lines.lineBounds(ls - 1)[0] : ls;
     const around = text.slice(Math.max(prevLineStart, c.start - 300), Math.min(le, c.end + 120));
     const body = bodyOf(value, c.prefix);
     const keyBlock = isKeyBlock(value);
@@ -75,7 +85,7 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     if (assigned) {
       signals.push('assigned-to-keyword');
       // The key name ends in id/uuid/guid (`api_key_id`, `tokenUuid`): an identifier, not a secret.
-      if (/(?:[_.-]|\b|[a-z])(?:id|uuid|guid|Id|ID|Uuid|UUID)["'`]?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?$/.test(before.slice(-64))) signals.push('name:id');
+      if (/(?:[_.-]|\b|[a-z])(?:id|uuid|guid|Id|ID|Uuid|UUID)(?:["'`]?\s{0,3}(?:[:=]|=>|:=)\s{0,3}["'`]?|>\s{0,40})$/.test(nameText.slice(-64))) signals.push('name:id');
     }
     // Bounded look-behind: minified code has megabyte-long lines.
     signals.push(...commentSignals(c.start - ls > 400 ? text.slice(c.start - 400, c.start) : text.slice(ls, c.start), c.start - ls > 400));
@@ -87,7 +97,7 @@ export function scanSegmentRules(rules: RuleSet, path: string, enc: EncodedText,
     else {
       for (const sig of placeholderSignals({ value, body })) signals.push(testMode && sig === 'placeholder:test-mode' ? 'test-mode' : sig);
       if (testMode && !signals.includes('test-mode')) signals.push('test-mode');
-      signals.push(...benignSignals({ value, before }));
+      signals.push(...benignSignals({ value, before, keyName: assigned ? keyNameOf(nameText) : undefined }));
     }
     const spec = c.detector?.spec;
     const pack = c.detector?.pack ?? c.entropyRule?.pack ?? 'unknown';

@@ -28,10 +28,31 @@ export interface BenignInput {
   value: string;
   /** Text on the same line before the value (for public-key and data-URI cues). */
   before: string;
+  /** The key name the value is assigned to (`api_key`, `publicToken`, `<apiToken>`), when there is one. */
+  keyName?: string;
 }
 
-export function benignSignals({ value, before }: BenignInput): string[] {
+// A host name (`db1.ca.example.net`, `dev-lb1.api.corp.com:5215`): lower-case labels, a letter TLD.
+const HOSTNAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}(?::\d{1,5})?$/;
+// The value is itself the next assignment's name (`GITHUB_API_KEY=` then `DYNATRACE_API_KEY=` on the
+// next line): an env-style or dotted config name with its operator.
+const NAME_WITH_OPERATOR = /^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)+)[=:]$/;
+// Key names that say the value is public (`public_key`, `publicToken`, `DOTENV_PUBLIC_KEY`).
+const PUBLIC_NAME = /public|publishable/i;
+const SECRET_WORD = /secret|private|passw|pwd/i;
+// Key names whose value describes a secret rather than being one (`LLM_SECRET_NAME`, `tokenType`,
+// `keystore.file`, `token_expires`): the last word of the name.
+const DESCRIPTIVE_NAME =
+  /(?:^|[_.-]|[a-z0-9](?=[A-Z]))(?:name|names|file|filename|path|dir|type|mode|header|field|prefix|suffix|length|len|size|count|ttl|timeout|expiry|expires|expiration|version|format|algorithm|alg|label|hint|endpoint|region|location)$/i;
+
+export function benignSignals({ value, before, keyName }: BenignInput): string[] {
   const out: string[] = [];
+  if (keyName !== undefined) {
+    if (PUBLIC_NAME.test(keyName) && !SECRET_WORD.test(keyName)) out.push('benign:public-name');
+    if (DESCRIPTIVE_NAME.test(keyName)) out.push('benign:descriptive-name');
+  }
+  if (HOSTNAME.test(value)) out.push('benign:hostname');
+  if (NAME_WITH_OPERATOR.test(value)) out.push('benign:code');
   if (UUID.test(value)) out.push('benign:uuid');
   else if (HEX_DIGEST.test(value) || HEX_DIGEST.test(value.toLowerCase()) && /^[0-9A-F]+$/.test(value)) out.push('benign:hex-digest');
   if (INTEGRITY.test(value) || /\b(?:integrity|sha512|sha256|checksum|digest|hash|fingerprint|etag|nonce|commit|sha)\b["']?\s*[:=]/i.test(before.slice(-40)))

@@ -57,6 +57,9 @@ const SOFT_BENIGN = new Set([
   'benign:code',
   'benign:identifier',
   'benign:urn',
+  'benign:hostname',
+  'benign:public-name',
+  'benign:descriptive-name',
 ]);
 
 const CONTEXT_PLACEHOLDER = new Set(['test-path', 'example-path', 'doc-path', 'nearby:example']);

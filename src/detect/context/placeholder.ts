@@ -49,6 +49,18 @@ function periodic(s: string): boolean {
   return false;
 }
 
+/** The same separated group of 3+ characters three times or more. */
+function repeatedGroup(s: string): boolean {
+  const seen = new Map<string, number>();
+  for (const g of s.split(/[-_.:/]/)) {
+    if (g.length < 3) continue;
+    const n = (seen.get(g) ?? 0) + 1;
+    if (n >= 3) return true;
+    seen.set(g, n);
+  }
+  return false;
+}
+
 /** base64("user:password") whose password is a weak word (`dXNlcm5hbWU6cGFzc3dvcmQ=` = username:password). */
 function weakBasicPair(value: string): boolean {
   if (value.length < 8 || value.length > 200 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
@@ -83,6 +95,8 @@ export function placeholderSignals({ value, body }: PlaceholderInput): string[] 
     const seq = longestSequence(b);
     if (seq >= 8 || (seq >= 5 && seq >= b.length * 0.4)) out.push('placeholder:sequential');
     if (periodic(b)) out.push('placeholder:periodic');
+    // One group repeated (`1234-1234-1234`, `ABCD-ABCD-ABCD`): typed, not issued.
+    if (repeatedGroup(b)) out.push('placeholder:repeated');
     const sh = shapeOf(b);
     if (b.length >= 12 && sh.distinct <= 4) out.push('placeholder:few-chars');
   }
