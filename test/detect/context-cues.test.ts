@@ -53,4 +53,19 @@ describe('context cues', () => {
     const v = `${rand(6)}-${rand(6)}-${rand(6)}-${rand(12)}`;
     expect(genuine(`token = "${v}"`).map((f) => f.value)).toEqual([v]);
   });
+
+  it('a provider key-name detector takes every assignment form (Go := with backticks, typed, Makefile ?=)', () => {
+    const v = `live_${rand(35, '0123456789abcdef')}`;
+    for (const text of [`lobToken := \`${v}\``, `var lobToken string = "${v}"`, `LOB_API_KEY ?= ${v}`, `lob_secret += "${v}"`]) {
+      const f = engine.scanRules([{ path: 'p', text }]).find((x) => x.value === v);
+      expect(f?.type, text).toBe('lob-live-api-key');
+      expect(f?.class, text).toBe('genuine');
+    }
+  });
+
+  it('sidekiq gem-server credentials in a JSON-escaped env line end at the escape', () => {
+    const v = `${rand(8, '0123456789abcdef')}:${rand(8, '0123456789abcdef')}`;
+    const f = engine.scanRules([{ path: 'p', text: `{"config.ini": "BUNDLE_GEMS__CONTRIBSYS__COM=${v}\\nBACKUP_ENABLED=true"}` }]);
+    expect(f.filter((x) => x.class === 'genuine').map((x) => [x.value, x.type])).toEqual([[v, 'sidekiq-enterprise-credentials']]);
+  });
 });
