@@ -3,7 +3,10 @@
 // requests, streamed and not, some with a secret in the provider's answer. Reports errors, leaks
 // (provider side, client side, leakgate's log output), p50/p99 latency, leakgate's RSS over time
 // (first vs last 10 s), and after a graceful stop: audit verify + every request's two rows present.
-//   node --import tsx bench/load/run.ts [--duration 60] [--connections 500] [--build]
+//   node --import tsx bench/load/run.ts [--duration 60] [--warmup 15] [--connections 500] [--build]
+// --warmup: seconds of the same load before the measured window (JIT, pools, bounded caches filling);
+// every request of the warm-up still counts for errors, leaks and audit rows, only latency and RSS
+// are taken from the measured window.
 // --build runs `npm run build` first; without it a stale dist/ is only reported.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -20,11 +23,13 @@ import { plant } from '../../test/hostile/helpers/secrets.js';
 const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '60' },
+    warmup: { type: 'string', default: '15' },
     connections: { type: 'string', default: '500' },
     build: { type: 'boolean', default: false },
   },
 });
 const DURATION_S = Number(values.duration);
+const WARMUP_S = Number(values.warmup);
 const CLIENTS = Number(values.connections);
 const ROOT = resolve(fileURLToPath(new URL('.', import.meta.url)), '..', '..');
 const BIN = join(ROOT, 'bin', 'leakgate.js');
@@ -130,6 +135,7 @@ function clientText(body: string, stream: boolean): string {
 }
 
 let running = true;
+let measuring = WARMUP_S <= 0;
 async function client(c: number): Promise<void> {
   for (let i = 0; running; i++) {
     const n = sent++;
@@ -146,7 +152,7 @@ async function client(c: number): Promise<void> {
     try {
       const r = await pool.request({ path: '/openai/v1/chat/completions', method: 'POST', headers, body });
       const text = await r.body.text();
-      lat.push(performance.now() - t0);
+      if (measuring) lat.push(performance.now() - t0);
       if (r.statusCode !== 200) {
         errors.push(`status ${r.statusCode}`);
         failedIds.push({ id, err: `status ${r.statusCode}`, ms: Math.round(performance.now() - t0) });
@@ -165,9 +171,11 @@ async function client(c: number): Promise<void> {
   }
 }
 
+const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
+const warmupRssMb = WARMUP_S > 0 ? await new Promise<number>((r) => setTimeout(() => r(rssMb(lg.pid as number)), WARMUP_S * 1000)) : 0;
+measuring = true;
 const started = performance.now();
 const sampler = setInterval(() => rss.push({ t: (performance.now() - started) / 1000, mb: rssMb(lg.pid as number) }), 1000);
-const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
 await new Promise((r) => setTimeout(r, DURATION_S * 1000));
 running = false;
 await Promise.all(clients);
@@ -219,8 +227,8 @@ for (const e of errors) errorKinds[e] = (errorKinds[e] ?? 0) + 1;
 const result = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), node: process.version },
-  settings: { durationS: DURATION_S, clients: CLIENTS, distStale, guard: 'real (buildGuard: packs + ONNX model + SQLite audit)', logLevel: 'info' },
-  requests: { sent: lat.length + errors.filter((e) => !e.startsWith('status')).length, completed200: done.size, rps: Math.round(lat.length / elapsed), ...kinds },
+  settings: { durationS: DURATION_S, warmupS: WARMUP_S, warmupEndRssMb: warmupRssMb, clients: CLIENTS, distStale, guard: 'real (buildGuard: packs + ONNX model + SQLite audit)', logLevel: 'info' },
+  requests: { sent: kinds.clean + kinds.secret, measured: lat.length, completed200: done.size, rps: Math.round(lat.length / elapsed), ...kinds },
   errors: errors.length,
   errorKinds,
   leaks: { provider: upReport.leaks, client: clientLeaks, log: logLeaks, providerSamples: upReport.leakSamples.slice(0, 10), providerLeakRows: leakRows },
@@ -249,11 +257,12 @@ Object.assign(result, { failureSamples });
 rmSync(dir, { recursive: true, force: true });
 
 const rows: [string, string | number][] = [
-  ['requests (200)', result.requests.completed200],
+  ['requests (200, incl. warm-up)', result.requests.completed200],
   ['req/s', result.requests.rps],
   ['errors', result.errors],
   ['leaks provider/client/log', `${result.leaks.provider}/${result.leaks.client}/${result.leaks.log}`],
   ['p50 / p99 ms', `${result.latencyMs.p50} / ${result.latencyMs.p99}`],
+  ['warm-up s / RSS at its end MB', `${WARMUP_S} / ${warmupRssMb}`],
   ['RSS first 10 s / last 10 s MB', `${first10} / ${last10} (${result.rssMb.growthPct}%)`],
   ['RSS 20-30 s / last 10 s MB', `${steady} / ${last10} (${result.rssMb.steadyGrowthPct}%)`],
   ['audit verify exit', String(verify.status)],
