@@ -91,7 +91,8 @@ export function placeholderSignals({ value, body }: PlaceholderInput): string[] 
   const b = body.length >= 8 ? body : value;
   if (b.length >= 6) {
     const run = longestRun(b);
-    if (run >= 6 || run >= b.length * 0.4) out.push('placeholder:repeated');
+    // A 3-character run is common in short random values (≈4% of 7 random digits): runs of 4+ only.
+    if (run >= 6 || (run >= 4 && run >= b.length * 0.4)) out.push('placeholder:repeated');
     const seq = longestSequence(b);
     if (seq >= 8 || (seq >= 5 && seq >= b.length * 0.4)) out.push('placeholder:sequential');
     if (periodic(b)) out.push('placeholder:periodic');
