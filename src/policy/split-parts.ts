@@ -4,6 +4,7 @@
 // and maps any finding that crosses a boundary back onto the pieces in each part. Windows, not
 // whole joined texts: a conversation that grows by one turn adds one boundary window, so the cost
 // per turn stays proportional to the new text (and repeated windows hit the verdict cache).
+import { lineIndex } from '../detect/lines.js';
 import type { Finding, Segment } from '../detect/types.js';
 
 /** Characters taken on each side of a boundary: longer than any single-line secret we detect. */
@@ -90,16 +91,6 @@ export function boundaryWindows(segments: readonly Segment[]): Window[] {
   return windows;
 }
 
-function lineCol(text: string, offset: number): { line: number; column: number } {
-  let line = 1;
-  let lineStart = 0;
-  for (let i = text.indexOf('\n'); i !== -1 && i < offset; i = text.indexOf('\n', i + 1)) {
-    line++;
-    lineStart = i + 1;
-  }
-  return { line, column: offset - lineStart + 1 };
-}
-
 /**
  * Findings in a window that cross one of its boundaries, cut into one finding per part they touch
  * (same type, class and decision inputs), so each part's piece is redacted in place. Findings wholly
@@ -122,7 +113,7 @@ export function crossingFindings(window: Window, found: readonly Finding[]): Fin
         start: local,
         end: e - p.at,
         value: p.seg.text.slice(local, e - p.at),
-        ...lineCol(p.seg.text, local),
+        ...lineIndex(p.seg.text).position(local),
         signals: [...f.signals, 'split-across-parts'],
       });
     }
