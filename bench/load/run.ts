@@ -114,6 +114,18 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 const rss: { t: number; mb: number }[] = [];
+// The main thread's V8 heap and external memory from leakgate's own /metrics: tells JS-heap growth
+// (retained objects) from native growth (SQLite, onnxruntime, the model worker) when RSS moves.
+const heap: { t: number; usedMb: number; externalMb: number }[] = [];
+async function sampleHeap(t: number): Promise<void> {
+  try {
+    const text = await (await fetch(`http://127.0.0.1:${lgPort}/metrics`)).text();
+    const num = (name: string): number => Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN) / 1048576;
+    heap.push({ t, usedMb: Math.round(num('leakgate_nodejs_heap_size_used_bytes')), externalMb: Math.round(num('leakgate_nodejs_external_memory_bytes')) });
+  } catch {
+    // a missed sample is not a result
+  }
+}
 const pool = new Pool(`http://127.0.0.1:${lgPort}`, { connections: CLIENTS, pipelining: 1, keepAliveTimeout: 60_000, headersTimeout: 30_000, bodyTimeout: 30_000 });
 
 const lat: number[] = [];
@@ -175,7 +187,11 @@ const clients = Array.from({ length: CLIENTS }, (_, c) => client(c));
 const warmupRssMb = WARMUP_S > 0 ? await new Promise<number>((r) => setTimeout(() => r(rssMb(lg.pid as number)), WARMUP_S * 1000)) : 0;
 measuring = true;
 const started = performance.now();
-const sampler = setInterval(() => rss.push({ t: (performance.now() - started) / 1000, mb: rssMb(lg.pid as number) }), 1000);
+const sampler = setInterval(() => {
+  const t = (performance.now() - started) / 1000;
+  rss.push({ t, mb: rssMb(lg.pid as number) });
+  if (rss.length % 5 === 0) void sampleHeap(t);
+}, 1000);
 await new Promise((r) => setTimeout(r, DURATION_S * 1000));
 running = false;
 await Promise.all(clients);
@@ -239,7 +255,7 @@ const result = {
     growthPct: Math.round(((last10 - first10) / first10) * 1000) / 10,
     // The first 10 s include warm-up (500 sockets, JIT, heap sizing): also compare a window after it.
     after20to30s: steady,
-    steadyGrowthPct: Math.round(((last10 - steady) / steady) * 1000) / 10, peak: Math.max(...rss.map((x) => x.mb)), samples: rss.map((x) => Math.round(x.mb)) },
+    steadyGrowthPct: Math.round(((last10 - steady) / steady) * 1000) / 10, peak: Math.max(...rss.map((x) => x.mb)), samples: rss.map((x) => Math.round(x.mb)), heapUsedMb: heap.map((x) => x.usedMb), externalMb: heap.map((x) => x.externalMb) },
   audit: { verifyExit: verify.status, rows: rowCount, requestRows: rowsByDir.request.size, responseRows: rowsByDir.response.size, missingRequestRows, missingResponseRows, upstreamRequestsWithoutRow: unrecordedUpstream },
   provider: { requests: upReport.requests, streamed: upReport.streamed },
   leakgate: { exitCode, logLines, logMb: Math.round(logBytes / 2 ** 20) },
