@@ -3,7 +3,7 @@
 // requests, streamed and not, some with a secret in the provider's answer. Reports errors, leaks
 // (provider side, client side, leakgate's log output), p50/p99 latency, leakgate's RSS over time
 // (first vs last 10 s), and after a graceful stop: audit verify + every request's two rows present.
-//   node --import tsx bench/load/run.ts [--duration 60] [--warmup 15] [--connections 500] [--build]
+//   node --import tsx bench/load/run.ts [--duration 60] [--warmup 15] [--connections 500] [--build] [--no-model]
 // --warmup: seconds of the same load before the measured window (JIT, pools, bounded caches filling);
 // every request of the warm-up still counts for errors, leaks and audit rows, only latency and RSS
 // are taken from the measured window.
@@ -24,6 +24,8 @@ const { values } = parseArgs({
   options: {
     duration: { type: 'string', default: '60' },
     warmup: { type: 'string', default: '15' },
+    // Diagnosis: run the gateway without the classifier stage (rules only) to split memory or CPU by stage.
+    'no-model': { type: 'boolean', default: false },
     connections: { type: 'string', default: '500' },
     build: { type: 'boolean', default: false },
   },
@@ -76,6 +78,7 @@ writeFileSync(
     server: { host: '127.0.0.1', port: 0 },
     upstreams: { openai: { url: `http://127.0.0.1:${upPort}`, api: 'openai', connections: 256 } },
     detect: { packs: [committedPacksDir()], watch: false },
+    ...(values['no-model'] ? { model: { enabled: false } } : {}),
     audit: { db: dbFile },
     log: { level: 'info' },
   }),
@@ -243,7 +246,7 @@ for (const e of errors) errorKinds[e] = (errorKinds[e] ?? 0) + 1;
 const result = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), node: process.version },
-  settings: { durationS: DURATION_S, warmupS: WARMUP_S, warmupEndRssMb: warmupRssMb, clients: CLIENTS, distStale, guard: 'real (buildGuard: packs + ONNX model + SQLite audit)', logLevel: 'info' },
+  settings: { durationS: DURATION_S, warmupS: WARMUP_S, warmupEndRssMb: warmupRssMb, clients: CLIENTS, distStale, guard: values['no-model'] ? 'real, classifier off (packs + SQLite audit)' : 'real (buildGuard: packs + ONNX model + SQLite audit)', logLevel: 'info' },
   requests: { sent: kinds.clean + kinds.secret, measured: lat.length, completed200: done.size, rps: Math.round(lat.length / elapsed), ...kinds },
   errors: errors.length,
   errorKinds,
