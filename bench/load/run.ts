@@ -3,7 +3,7 @@
 // requests, streamed and not, some with a secret in the provider's answer. Reports errors, leaks
 // (provider side, client side, leakgate's log output), p50/p99 latency, leakgate's RSS over time
 // (first vs last 10 s), and after a graceful stop: audit verify + every request's two rows present.
-//   node --import tsx bench/load/run.ts [--duration 60] [--warmup 15] [--connections 500] [--build] [--no-model]
+//   node --import tsx bench/load/run.ts [--duration 60] [--warmup 15] [--connections 500] [--build] [--no-model] [--no-audit]
 // --warmup: seconds of the same load before the measured window (JIT, pools, bounded caches filling);
 // every request of the warm-up still counts for errors, leaks and audit rows, only latency and RSS
 // are taken from the measured window.
@@ -26,6 +26,8 @@ const { values } = parseArgs({
     warmup: { type: 'string', default: '15' },
     // Diagnosis: run the gateway without the classifier stage (rules only) to split memory or CPU by stage.
     'no-model': { type: 'boolean', default: false },
+    // Diagnosis: the audit log off (the audit checks then fail by design).
+    'no-audit': { type: 'boolean', default: false },
     connections: { type: 'string', default: '500' },
     build: { type: 'boolean', default: false },
   },
@@ -79,7 +81,7 @@ writeFileSync(
     upstreams: { openai: { url: `http://127.0.0.1:${upPort}`, api: 'openai', connections: 256 } },
     detect: { packs: [committedPacksDir()], watch: false },
     ...(values['no-model'] ? { model: { enabled: false } } : {}),
-    audit: { db: dbFile },
+    audit: { db: dbFile, ...(values['no-audit'] ? { enabled: false } : {}) },
     log: { level: 'info' },
   }),
 );
@@ -212,7 +214,9 @@ upstream.kill();
 
 // Audit: verify the chain, then count rows per request id against what the clients completed.
 const verify = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--db', dbFile], { encoding: 'utf8' });
-const db = new Database(dbFile, { readonly: true });
+// With --no-audit there is no log: an empty in-memory one, so the rest of the report still prints.
+const db = values['no-audit'] ? new Database(':memory:') : new Database(dbFile, { readonly: true });
+if (values['no-audit']) db.exec('CREATE TABLE rows (seq INTEGER, body TEXT)');
 const rowsByDir = { request: new Set<string>(), response: new Set<string>() };
 let rowCount = 0;
 const leakIds = new Set(upReport.leakSamples.map((l) => l.id));
