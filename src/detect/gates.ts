@@ -61,11 +61,16 @@ function classTable(body: string): Uint8Array | undefined {
   return t;
 }
 
-/** Index of the `)` closing the group opened at `open`, or -1. */
-function closeOf(src: string, open: number): number {
+/**
+ * Walks a pattern source from `from`, skipping escapes and character classes. With `stopAtClose`
+ * it returns at the `)` that brings the depth back to 0 (`from` is a group's `(`); without, it
+ * walks the whole source (a group body) noting whether a `|` occurs at its own top level.
+ */
+function walk(src: string, from: number, stopAtClose: boolean): { close: number; topBar: boolean } {
   let depth = 0;
   let inClass = false;
-  for (let i = open; i < src.length; i++) {
+  let topBar = false;
+  for (let i = from; i < src.length; i++) {
     const c = src[i];
     if (c === '\\') {
       i++;
@@ -80,34 +85,21 @@ function closeOf(src: string, open: number): number {
       if (src[i + 1] === '^') i++;
       if (src[i + 1] === ']') i++;
     } else if (c === '(') depth++;
-    else if (c === ')' && --depth === 0) return i;
+    else if (c === ')') {
+      if (--depth === 0 && stopAtClose) return { close: i, topBar };
+    } else if (c === '|' && depth === 0) topBar = true;
   }
-  return -1;
+  return { close: -1, topBar };
+}
+
+/** Index of the `)` closing the group opened at `open`, or -1. */
+function closeOf(src: string, open: number): number {
+  return walk(src, open, true).close;
 }
 
 /** Does `src` (a group body) hold a `|` at its own top level? */
 function hasTopLevelBar(src: string): boolean {
-  let depth = 0;
-  let inClass = false;
-  for (let i = 0; i < src.length; i++) {
-    const c = src[i];
-    if (c === '\\') {
-      i++;
-      continue;
-    }
-    if (inClass) {
-      if (c === ']') inClass = false;
-      continue;
-    }
-    if (c === '[') {
-      inClass = true;
-      if (src[i + 1] === '^') i++;
-      if (src[i + 1] === ']') i++;
-    } else if (c === '(') depth++;
-    else if (c === ')') depth--;
-    else if (c === '|' && depth === 0) return true;
-  }
-  return false;
+  return walk(src, 0, false).topBar;
 }
 
 interface LiteralShape {
