@@ -1,17 +1,19 @@
 // General context cues: an XML element holding its value on the next line is an assignment; key
 // names that say "public" or describe the secret (…_NAME, …Type, ….file) make a generic match benign;
 // host names and the next line's `NAME=` are not values; a repeated group is a typed placeholder.
-import { randomInt } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/detect/engine.js';
 import type { Finding } from '../../src/detect/types.js';
+import { rngFor } from '../../scripts/packs/lib.js';
 
 const engine = createEngine({ maxDecodeDepth: 0 });
 const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
 
+// Seeded: these tests are about cues, not rates (placeholder-cues.test.ts measures rates on random values).
+const next = rngFor('context-cues');
 function rand(n: number, alphabet = B62): string {
   let s = '';
-  for (let i = 0; i < n; i++) s += alphabet[randomInt(alphabet.length)];
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(next() * alphabet.length)];
   return s;
 }
 

@@ -3,17 +3,9 @@
 // PRNG, so the rates are reproducible.
 import { describe, expect, it } from 'vitest';
 import { placeholderSignals } from '../../src/detect/context/placeholder.js';
+import { rngFor } from '../../scripts/packs/lib.js';
 
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const rng = (seed: number): (() => number) => rngFor(`placeholder-cues-${seed}`);
 
 const ALPHABETS: Record<string, string> = {
   base62: 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789',
