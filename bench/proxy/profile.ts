@@ -7,7 +7,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Agent, request } from 'undici';
-import { benchSecrets } from './secrets.js';
+import { benchProse, benchSecrets } from './secrets.js';
 
 const { values } = parseArgs({
   options: { case: { type: 'string', default: 'long' }, n: { type: 'string', default: '40' }, guard: { type: 'string', default: 'real' } },
@@ -24,16 +24,6 @@ function start(script: string, args: string[], execArgv: string[] = []): Promise
   });
 }
 
-const words = 'please review this function and explain what the loop does when the input list is empty '.split(' ');
-function content(id: number, secrets: readonly string[]): string {
-  let s = `request ${id}: `;
-  let next = 0;
-  for (let i = 0; s.length < 8000; i++) {
-    s += `${words[i % words.length]} `;
-    if (next < secrets.length && s.length > 800 + next * 1600) s += `and the key is ${secrets[next++]} there `;
-  }
-  return s;
-}
 const secrets = benchSecrets().map((x) => x.value);
 const body = (i: number): string => {
   switch (values.case) {
@@ -42,9 +32,9 @@ const body = (i: number): string => {
     case 'sse':
       return JSON.stringify({ model: 'gpt-bench', stream: true, messages: [{ role: 'user', content: 'x' }] });
     case 'secrets':
-      return JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', content: content(i, secrets) }] });
+      return JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', content: benchProse(i, secrets) }] });
     default:
-      return JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', content: content(i, []) }] });
+      return JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'user', content: benchProse(i, []) }] });
   }
 };
 

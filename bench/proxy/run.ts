@@ -21,7 +21,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
 import { Agent, request } from 'undici';
-import { benchSecrets } from './secrets.js';
+import { benchProse, benchSecrets } from './secrets.js';
 
 const { values } = parseArgs({
   options: {
@@ -52,20 +52,9 @@ function start(script: string, args: string[] = []): Promise<{ child: ChildProce
 }
 
 // ---- request bodies (8 KB) ----
-const words = 'please review this function and explain what the loop does when the input list is empty '.split(' ');
 const SECRETS = benchSecrets();
-/** ~8,000 characters of prose; with `secrets`, one secret in a sentence every ~1,600 characters. */
-function content(id: string, secrets: readonly string[]): string {
-  let s = `request ${id}: `;
-  let next = 0;
-  for (let i = 0; s.length < 8000; i++) {
-    s += `${words[i % words.length]} `;
-    if (next < secrets.length && s.length > 800 + next * 1600) s += `and the key is ${secrets[next++]} there `;
-  }
-  return s;
-}
 const chatBody = (id: string, secrets: readonly string[] = []): string =>
-  JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: content(id, secrets) }] });
+  JSON.stringify({ model: 'gpt-bench', messages: [{ role: 'system', content: 'You are a helpful assistant.' }, { role: 'user', content: benchProse(id, secrets) }] });
 /** A body factory: the 8 KB text is built once; each request only gets a fresh id spliced in. */
 function bodies(secrets: readonly string[]): () => string {
   const [pre, post] = chatBody('@ID@', secrets).split('@ID@') as [string, string];

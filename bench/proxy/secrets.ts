@@ -38,3 +38,16 @@ export function benchSecrets(): BenchSecret[] {
     { kind: 'anthropic-api-key', value: `sk-ant-api03-${mixed(URLSAFE, 93)}AA` },
   ];
 }
+
+const WORDS = 'please review this function and explain what the loop does when the input list is empty'.split(' ');
+
+/** ~8,000 characters of prose for request `id`; with `secrets`, one secret in a sentence every ~1,600 characters. */
+export function benchProse(id: string | number, secrets: readonly string[]): string {
+  let s = `request ${id}: `;
+  let next = 0;
+  for (let i = 0; s.length < 8000; i++) {
+    s += `${WORDS[i % WORDS.length]} `;
+    if (next < secrets.length && s.length > 800 + next * 1600) s += `and the key is ${secrets[next++]} there `;
+  }
+  return s;
+}
