@@ -36,7 +36,9 @@ export interface BenignInput {
 const HOSTNAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}(?::\d{1,5})?$/;
 // The value is itself the next assignment's name (`GITHUB_API_KEY=` then `DYNATRACE_API_KEY=` on the
 // next line): an env-style or dotted config name with its operator.
-const NAME_WITH_OPERATOR = /^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)+)[=:]$/;
+// A value that starts with such a name and `=` (`jdbc.snowflake.url=jdbc:…` under an empty `…password=`) is
+// that next assignment too.
+const NAME_WITH_OPERATOR = /^(?:[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+|[a-z][a-z0-9]*(?:\.[a-z][a-z0-9]*)+)(?:[=:]$|=)/;
 // Key names that say the value is public (`public_key`, `publicToken`, `DOTENV_PUBLIC_KEY`).
 const PUBLIC_NAME = /public|publishable/i;
 const SECRET_WORD = /secret|private|passw|pwd/i;
@@ -45,16 +47,32 @@ const SECRET_WORD = /secret|private|passw|pwd/i;
 const DESCRIPTIVE_NAME =
   /(?:^|[_.-]|[a-z0-9](?=[A-Z]))(?:name|names|file|filename|path|dir|type|mode|header|field|prefix|suffix|length|len|size|count|ttl|timeout|expiry|expires|expiration|version|format|algorithm|alg|label|hint|endpoint|region|location)$/i;
 
+// Key names that end in an identifier word (`credentialId`, `token_id`, `keyUUID`): the value names a
+// credential, it is not one. A secret/password word in the name keeps it (Vault's `secret_id` is a secret).
+const ID_NAME = /(?:^|[_.-]|[a-z0-9](?=[A-Z]))(?:id|ids|uuid|guid)$/i;
+// `…Key` names from data structures, not cryptography (`foreignKey`, `partition_key`, `cacheKey`, S3
+// `object_key`). `primaryKey` is left out: Azure names its storage and Cosmos DB access keys that way.
+const STRUCTURE_KEY_NAME =
+  /(?:^|[_.-]|[a-z0-9](?=[A-Z]))(?:foreign|partition|sort|sorting|range|cache|idempotency|routing|shard|lookup|dedup|dedupe|deduplication|composite|grouping|object|row|column|index|unique|cursor|i18n|translation|locale|message|label|map|dict|hot)[_.-]?key$/i;
+// `Authorization: <scheme> ` (or a bare `authorization=`) right before the value.
+const AUTH_HEADER_BEFORE = /\bauthorization["']?\s{0,3}[:=]\s{0,3}["']?(?:[A-Za-z][\w-]{1,30}\s{1,4})?$/i;
+// Anti-forgery tokens are per-session values a page embeds for every visitor, not credentials.
+const CSRF_NAME = /csrf|xsrf|anti[_.-]?forgery|request[_.-]?verification/i;
+
 export function benignSignals({ value, before, keyName }: BenignInput): string[] {
   const out: string[] = [];
   if (keyName !== undefined) {
     if (PUBLIC_NAME.test(keyName) && !SECRET_WORD.test(keyName)) out.push('benign:public-name');
-    if (DESCRIPTIVE_NAME.test(keyName)) out.push('benign:descriptive-name');
+    if (DESCRIPTIVE_NAME.test(keyName) || STRUCTURE_KEY_NAME.test(keyName)) out.push('benign:descriptive-name');
+    if (ID_NAME.test(keyName) && !SECRET_WORD.test(keyName)) out.push('benign:id-name');
+    if (CSRF_NAME.test(keyName)) out.push('benign:csrf-token');
   }
   if (HOSTNAME.test(value)) out.push('benign:hostname');
   if (NAME_WITH_OPERATOR.test(value)) out.push('benign:code');
-  if (UUID.test(value)) out.push('benign:uuid');
-  else if (HEX_DIGEST.test(value) || HEX_DIGEST.test(value.toLowerCase()) && /^[0-9A-F]+$/.test(value)) out.push('benign:hex-digest');
+  // A value in an Authorization header (`Authorization: Token <40 hex>`) is the credential, whatever its shape.
+  const authHeader = AUTH_HEADER_BEFORE.test(before.slice(-80));
+  if (!authHeader && UUID.test(value)) out.push('benign:uuid');
+  else if (!authHeader && (HEX_DIGEST.test(value) || (HEX_DIGEST.test(value.toLowerCase()) && /^[0-9A-F]+$/.test(value)))) out.push('benign:hex-digest');
   if (INTEGRITY.test(value) || /\b(?:integrity|sha512|sha256|checksum|digest|hash|fingerprint|etag|nonce|commit|sha)\b["']?\s*[:=]/i.test(before.slice(-40)))
     out.push('benign:digest');
   if (DATA_URI.test(value) || /data:[a-z]+\/[a-z0-9.+-]+;base64,$/i.test(before)) out.push('benign:data-uri');

@@ -60,6 +60,8 @@ const SOFT_BENIGN = new Set([
   'benign:hostname',
   'benign:public-name',
   'benign:descriptive-name',
+  'benign:id-name',
+  'benign:csrf-token',
 ]);
 
 const CONTEXT_PLACEHOLDER = new Set(['test-path', 'example-path', 'doc-path', 'nearby:example']);

@@ -61,13 +61,17 @@ function repeatedGroup(s: string): boolean {
   return false;
 }
 
-/** base64("user:password") whose password is a weak word (`dXNlcm5hbWU6cGFzc3dvcmQ=` = username:password). */
-function weakBasicPair(value: string): boolean {
-  if (value.length < 8 || value.length > 200 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return false;
+/** A short base64 value that decodes to printable ASCII text, or undefined. */
+function printableBase64(value: string): string | undefined {
+  if (value.length < 8 || value.length > 200 || !/^[A-Za-z0-9+/]+={0,2}$/.test(value)) return undefined;
   const decoded = Buffer.from(value, 'base64').toString('latin1');
-  const colon = decoded.indexOf(':');
-  if (colon <= 0 || !/^[\x20-\x7e]+$/.test(decoded)) return false;
-  return WEAK_WORDS.test(decoded.slice(colon + 1));
+  return /^[\x20-\x7e]+$/.test(decoded) ? decoded : undefined;
+}
+
+/** base64("user:password") whose password is a weak word (`dXNlcm5hbWU6cGFzc3dvcmQ=` = username:password). */
+function weakBasicPair(decoded: string | undefined): boolean {
+  const colon = decoded?.indexOf(':') ?? -1;
+  return decoded !== undefined && colon > 0 && WEAK_WORDS.test(decoded.slice(colon + 1));
 }
 
 export interface PlaceholderInput {
@@ -84,8 +88,10 @@ export function placeholderSignals({ value, body }: PlaceholderInput): string[] 
   if (YOUR.test(value)) out.push('placeholder:your-value');
   // A URL is judged by its userinfo: a real password on an `example.com`-style host is still real.
   const userinfo = /^[a-z][a-z0-9+.-]*:\/\/([^@\s/]*)@/i.exec(value)?.[1];
-  if (EXAMPLE_MARKERS.test(userinfo ?? value)) out.push('placeholder:example-value');
-  if (WEAK_WORDS.test(value) || WEAK_WORDS.test(body) || weakBasicPair(value)) out.push('placeholder:weak-word');
+  // base64 of readable text saying it is an example (`ZHVtbXkgdGV4dC…` = "dummy text …") counts as that text.
+  const decoded = printableBase64(value);
+  if (EXAMPLE_MARKERS.test(userinfo ?? value) || (decoded !== undefined && EXAMPLE_MARKERS.test(decoded))) out.push('placeholder:example-value');
+  if (WEAK_WORDS.test(value) || WEAK_WORDS.test(body) || weakBasicPair(decoded)) out.push('placeholder:weak-word');
   if (TEST_MODE.test(value)) out.push('placeholder:test-mode');
   if (REDACTED.test(value)) out.push('placeholder:redacted');
   const b = body.length >= 8 ? body : value;

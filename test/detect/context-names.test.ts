@@ -1,0 +1,92 @@
+// Key-name and header cues added for the 2026-12-04 detection round: identifier names (…Id), data-
+// structure key names (foreignKey, cacheKey), anti-forgery tokens, a value in an Authorization header
+// (any scheme, any shape), base64 of example text, and the next line's `name=` under an empty value.
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/detect/engine.js';
+import type { Finding } from '../../src/detect/types.js';
+import { rngFor } from '../../scripts/packs/lib.js';
+
+const engine = createEngine({ maxDecodeDepth: 0 });
+const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const HEX = '0123456789abcdef';
+
+// Seeded: these tests are about cues, not rates.
+const next = rngFor('context-names');
+function rand(n: number, alphabet = B62): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(next() * alphabet.length)];
+  return s;
+}
+
+const scan = (text: string): Finding[] => engine.scanRules([{ path: 'p', text }]);
+const genuine = (text: string): string[] => scan(text).filter((f) => f.class === 'genuine').map((f) => f.value);
+
+describe('key-name cues', () => {
+  it('a name ending in an identifier word (credentialId, token_id) names a credential, it is not one', () => {
+    const v = rand(22);
+    expect(genuine(`"credentialId": "${v}",`)).toEqual([]);
+    expect(genuine(`access_token_id = "${v}"`)).toEqual([]);
+    // …unless the name says secret or password (Vault AppRole secret_id is a secret).
+    expect(genuine(`secret_id = "${v}"`)).toEqual([v]);
+    expect(genuine(`credential = "${v}"`)).toEqual([v]);
+  });
+
+  it('data-structure …Key names are not cryptographic keys; primaryKey (Azure access keys) still is', () => {
+    const v = rand(30);
+    expect(genuine(`foreignKey=${v}`)).toEqual([]);
+    expect(genuine(`partition_key = "${v}"`)).toEqual([]);
+    expect(genuine(`cacheKey: "${v}"`)).toEqual([]);
+    expect(genuine(`primaryKey = "${v}"`)).toEqual([v]);
+    expect(genuine(`signingKey = "${v}"`)).toEqual([v]);
+  });
+
+  it('anti-forgery (CSRF/XSRF) tokens are not credentials; other tokens are', () => {
+    const v = `${rand(40)}+${rand(40)}==`;
+    expect(genuine(`csrf-token=${v}`)).toEqual([]);
+    expect(genuine(`"xsrfToken": "${v}"`)).toEqual([]);
+    expect(genuine(`session_token=${v}`)).toEqual([v]);
+  });
+
+  it('creds is a secret-like key name', () => {
+    const v = rand(30);
+    expect(genuine(`creds = ${v}`)).toEqual([v]);
+  });
+});
+
+describe('Authorization header values', () => {
+  it('the word after any scheme is the credential, hex and UUID shapes included', () => {
+    const hex = rand(40, HEX);
+    expect(genuine(`curl -H "Authorization: Token ${hex}" https://api.vendor.corp`)).toEqual([hex]);
+    const uuid = [8, 4, 4, 4, 12].map((n) => rand(n, HEX)).join('-');
+    expect(genuine(`curl -H 'Authorization: Api-Key ${uuid}' https://api.vendor.corp`)).toEqual([uuid]);
+    const b62 = rand(32);
+    expect(genuine(`Authorization: ${b62}`)).toEqual([b62]);
+  });
+
+  it('templates, code and plain words after Authorization are not', () => {
+    expect(genuine('Authorization: Token <your-token>')).toEqual([]);
+    expect(genuine('authorization: ${AUTH_HEADER}')).toEqual([]);
+    expect(genuine('headers.authorization = getAuthorizationHeader(request)')).toEqual([]);
+    expect(genuine('authorization: required')).toEqual([]);
+  });
+
+  it('a bare hex digest not in a header stays benign', () => {
+    expect(genuine(`sha = "${rand(40, HEX)}"`)).toEqual([]);
+  });
+});
+
+describe('value cues', () => {
+  it('base64 of text that says it is an example is a placeholder', () => {
+    const dummy = Buffer.from('dummy text data data data').toString('base64');
+    const found = scan(`ANY_KEY = ${dummy}`);
+    expect(found.filter((f) => f.class === 'genuine')).toEqual([]);
+    // …while base64 of random bytes under the same name is still reported.
+    const real = Buffer.from(rand(30)).toString('base64');
+    expect(genuine(`ANY_KEY = ${real}`)).toEqual([real]);
+  });
+
+  it("an empty assignment followed by the next line's name=value is not a secret", () => {
+    expect(genuine('jdbc.snowflake.password=\njdbc.snowflake.url=jdbc:snowflake://acme.snowflakecomputing.com')).toEqual([]);
+    expect(genuine('DB_PASSWORD=\nDB_URL=postgres://db.internal.corp/app')).toEqual([]);
+  });
+});
