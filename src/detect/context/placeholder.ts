@@ -74,6 +74,12 @@ function weakBasicPair(decoded: string | undefined): boolean {
   return decoded !== undefined && colon > 0 && WEAK_WORDS.test(decoded.slice(colon + 1));
 }
 
+/** A `user:password` pair (curl -u) whose password is a weak word or a bracketed name (`user:pass`, `neo4j:[PASSWORD]`). */
+function weakPair(value: string): boolean {
+  const m = /^[^\s:/@]{1,64}:([^\s:/@]{1,64})$/.exec(value);
+  return m !== null && (WEAK_WORDS.test(m[1] ?? '') || /^\[[A-Za-z][\w -]{0,40}\]$/.test(m[1] ?? ''));
+}
+
 export interface PlaceholderInput {
   value: string;
   /** The value with a known provider prefix removed (the random body), when known. */
@@ -91,7 +97,7 @@ export function placeholderSignals({ value, body }: PlaceholderInput): string[] 
   // base64 of readable text saying it is an example (`ZHVtbXkgdGV4dC…` = "dummy text …") counts as that text.
   const decoded = printableBase64(value);
   if (EXAMPLE_MARKERS.test(userinfo ?? value) || (decoded !== undefined && EXAMPLE_MARKERS.test(decoded))) out.push('placeholder:example-value');
-  if (WEAK_WORDS.test(value) || WEAK_WORDS.test(body) || weakBasicPair(decoded)) out.push('placeholder:weak-word');
+  if (WEAK_WORDS.test(value) || WEAK_WORDS.test(body) || weakBasicPair(decoded) || weakPair(value)) out.push('placeholder:weak-word');
   if (TEST_MODE.test(value)) out.push('placeholder:test-mode');
   if (REDACTED.test(value)) out.push('placeholder:redacted');
   const b = body.length >= 8 ? body : value;
