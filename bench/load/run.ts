@@ -119,14 +119,24 @@ function rssMb(pid: number): number {
   return m ? Number(m[1]) / 1024 : 0;
 }
 const rss: { t: number; mb: number }[] = [];
+// RSS split by kind (anonymous = malloc/V8 heaps, file = mapped files and code, shmem = SQLite's
+// WAL index): says which allocator a climb belongs to.
+function rssKindsMb(pid: number): { anon: number; file: number; shmem: number } {
+  const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
+  const kb = (k: string): number => Number(new RegExp(`^${k}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) / 1024;
+  const anon = kb('Anonymous');
+  const shmem = kb('Pss_Shmem');
+  return { anon: Math.round(anon), file: Math.round(kb('Rss') - anon - shmem), shmem: Math.round(shmem) };
+}
+const rssKinds: { t: number; anon: number; file: number; shmem: number }[] = [];
 // The main thread's V8 heap and external memory from leakgate's own /metrics: tells JS-heap growth
 // (retained objects) from native growth (SQLite, onnxruntime, the model worker) when RSS moves.
-const heap: { t: number; usedMb: number; externalMb: number }[] = [];
+const heap: { t: number; usedMb: number; totalMb: number; externalMb: number }[] = [];
 async function sampleHeap(t: number): Promise<void> {
   try {
     const text = await (await fetch(`http://127.0.0.1:${lgPort}/metrics`)).text();
     const num = (name: string): number => Number(new RegExp(`^${name} ([0-9.e+]+)`, 'm').exec(text)?.[1] ?? NaN) / 1048576;
-    heap.push({ t, usedMb: Math.round(num('leakgate_nodejs_heap_size_used_bytes')), externalMb: Math.round(num('leakgate_nodejs_external_memory_bytes')) });
+    heap.push({ t, usedMb: Math.round(num('leakgate_nodejs_heap_size_used_bytes')), totalMb: Math.round(num('leakgate_nodejs_heap_size_total_bytes')), externalMb: Math.round(num('leakgate_nodejs_external_memory_bytes')) });
   } catch {
     // a missed sample is not a result
   }
@@ -195,7 +205,10 @@ const started = performance.now();
 const sampler = setInterval(() => {
   const t = (performance.now() - started) / 1000;
   rss.push({ t, mb: rssMb(lg.pid as number) });
-  if (rss.length % 5 === 0) void sampleHeap(t);
+  if (rss.length % 5 === 0) {
+    void sampleHeap(t);
+    rssKinds.push({ t: Math.round(t), ...rssKindsMb(lg.pid as number) });
+  }
 }, 1000);
 await new Promise((r) => setTimeout(r, DURATION_S * 1000));
 running = false;
@@ -262,7 +275,7 @@ const result = {
     growthPct: Math.round(((last10 - first10) / first10) * 1000) / 10,
     // The first 10 s include warm-up (500 sockets, JIT, heap sizing): also compare a window after it.
     after20to30s: steady,
-    steadyGrowthPct: Math.round(((last10 - steady) / steady) * 1000) / 10, peak: Math.max(...rss.map((x) => x.mb)), samples: rss.map((x) => Math.round(x.mb)), heapUsedMb: heap.map((x) => x.usedMb), externalMb: heap.map((x) => x.externalMb) },
+    steadyGrowthPct: Math.round(((last10 - steady) / steady) * 1000) / 10, peak: Math.max(...rss.map((x) => x.mb)), samples: rss.map((x) => Math.round(x.mb)), kinds: rssKinds, heapUsedMb: heap.map((x) => x.usedMb), heapTotalMb: heap.map((x) => x.totalMb), externalMb: heap.map((x) => x.externalMb) },
   audit: { verifyExit: verify.status, rows: rowCount, requestRows: rowsByDir.request.size, responseRows: rowsByDir.response.size, missingRequestRows, missingResponseRows, upstreamRequestsWithoutRow: unrecordedUpstream },
   provider: { requests: upReport.requests, streamed: upReport.streamed },
   leakgate: { exitCode, logLines, logMb: Math.round(logBytes / 2 ** 20) },
