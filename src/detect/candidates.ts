@@ -28,7 +28,7 @@ export interface CandidateFinder {
 /** Maximal runs of `member` inside `run` (at least minLen long). */
 function subRuns(text: string, run: Run, member: Uint8Array, minLen: number): Run[] {
   if (run.end - run.start < minLen) return [];
-  return findRuns(text.slice(run.start, run.end), member, minLen, 1 << 20).map((r) => ({ start: r.start + run.start, end: r.end + run.start }));
+  return findRuns(text, member, minLen, 1 << 20, false, run.start, run.end);
 }
 
 export function createCandidateFinder(packs: readonly CompiledPack[]): CandidateFinder {
@@ -68,20 +68,14 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
       // Byte windows per detector, from keyword hits: the line before to two lines after.
       const windows = new Map<number, [number, number][]>();
       for (const di of always) windows.set(di, [[0, blen]]);
+      // Line bounds of the current hit, computed only once a gate passes on a new line (most hits
+      // are ordinary words that fail every gate).
       let curLine = -1;
       let ws = 0;
       let we = 0;
       scanner.scan(buf, (start, _end, ki) => {
         const dets = byKeyword[ki];
         if (!dets || dets.length === 0) return;
-        if (start >= curLine) {
-          const ls = start > 0 ? buf.lastIndexOf(10, start - 1) : -1;
-          ws = ls <= 0 ? 0 : buf.lastIndexOf(10, ls - 1) + 1;
-          let e = buf.indexOf(10, start);
-          curLine = e === -1 ? blen : e;
-          for (let k = 0; k < 2 && e !== -1; k++) e = buf.indexOf(10, e + 1);
-          we = e === -1 ? blen : e;
-        }
         const g = gates[ki];
         for (let j = 0; j < dets.length; j++) {
           const di = dets[j] as number;
@@ -95,6 +89,14 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
           if (wide[di]) {
             if (list.length === 0) list.push([0, blen]);
             continue;
+          }
+          if (start >= curLine) {
+            const ls = start > 0 ? buf.lastIndexOf(10, start - 1) : -1;
+            ws = ls <= 0 ? 0 : buf.lastIndexOf(10, ls - 1) + 1;
+            let e = buf.indexOf(10, start);
+            curLine = e === -1 ? blen : e;
+            for (let k = 0; k < 2 && e !== -1; k++) e = buf.indexOf(10, e + 1);
+            we = e === -1 ? blen : e;
           }
           const last = list[list.length - 1];
           if (last && ws <= last[1]) {

@@ -63,30 +63,61 @@ export function compileKeywordScanner(keywords: readonly string[]): KeywordScann
       queue.push(nx);
     }
   }
-  // Dense transition table over bytes, case folding baked in (rows for 'A'..'Z' copy 'a'..'z'), and
-  // states stored pre-multiplied by 256 so the hot loop is one load per byte, no branch, no multiply.
-  const delta = new Int32Array(n * ASCII);
-  for (let c = 0; c < ASCII; c++) delta[c] = (gotoMaps[0]?.get(c) ?? 0) * ASCII;
+  // Bytes are mapped to classes first (every byte that occurs in a keyword, ASCII upper case folded
+  // onto lower case, gets its own class; all other bytes share class 0), so each state's row is
+  // `width` entries instead of 256: the table is ~3x smaller and stays in cache. States are stored
+  // pre-multiplied by the row width so the hot loop is two loads per byte, no multiply.
+  const classOf = new Uint8Array(ASCII);
+  let classes = 1;
+  for (let c = 0; c < ASCII; c++) {
+    if (c >= 65 && c <= 90) continue;
+    let used = false;
+    for (let s = 0; s < n && !used; s++) used = gotoMaps[s]?.has(c) ?? false;
+    if (used) classOf[c] = classes++;
+  }
+  for (let c = 65; c <= 90; c++) classOf[c] = classOf[c + 32] as number;
+  const width = classes;
+  // A representative byte per class (the lower-case one for letters).
+  const rep = new Int32Array(width).fill(-1);
+  for (let c = 0; c < ASCII; c++) if ((rep[classOf[c] as number] ?? -1) === -1 && !(c >= 65 && c <= 90)) rep[classOf[c] as number] = c;
+  const delta = new Int32Array(n * width);
+  const step = (s: number, c: number): number => {
+    const g = gotoMaps[s]?.get(c);
+    if (g !== undefined) return g;
+    return s === 0 ? 0 : -1;
+  };
+  for (let k = 1; k < width; k++) delta[k] = step(0, rep[k] as number) * width;
   for (const s of order) {
-    for (let c = 0; c < ASCII; c++) {
-      const g = gotoMaps[s]?.get(c);
-      delta[s * ASCII + c] = g !== undefined ? g * ASCII : (delta[(fail[s] ?? 0) * ASCII + c] ?? 0);
+    for (let k = 0; k < width; k++) {
+      const g = k === 0 ? undefined : gotoMaps[s]?.get(rep[k] as number);
+      delta[s * width + k] = g !== undefined ? g * width : (delta[(fail[s] ?? 0) * width + k] ?? 0);
     }
   }
-  for (let s = 0; s < n; s++) for (let c = 65; c <= 90; c++) delta[s * ASCII + c] = delta[s * ASCII + c + 32] as number;
-  // hasOut indexed by the pre-multiplied state.
-  const hasOut = new Uint8Array(n * ASCII);
-  for (let s = 0; s < n; s++) hasOut[s * ASCII] = (out[s]?.length ?? 0) > 0 ? 1 : 0;
+  // A state with outputs is stored negated (-(state) - 1) in the table, so the hot loop tests the
+  // sign of the value it just loaded instead of loading an output flag per byte.
+  for (let i = 0; i < delta.length; i++) {
+    const t = delta[i] as number;
+    if ((out[t / width]?.length ?? 0) > 0) delta[i] = -t - 1;
+  }
+  const outAt: (number[] | undefined)[] = new Array<number[] | undefined>(n * width);
+  const startsAt: (number[] | undefined)[] = new Array<number[] | undefined>(n * width);
+  for (let s = 0; s < n; s++) {
+    const ks = out[s];
+    if (ks === undefined || ks.length === 0) continue;
+    outAt[s * width] = ks;
+    startsAt[s * width] = ks.map((k) => lengths[k] ?? 0);
+  }
   return {
     scan(buf, onHit) {
       let s = 0;
       const len = buf.length;
       for (let i = 0; i < len; i++) {
-        s = delta[s + (buf[i] as number)] as number;
-        if (hasOut[s] === 1) {
-          for (const k of out[s / ASCII] as number[]) {
-            onHit(i + 1 - (lengths[k] ?? 0), i + 1, k);
-          }
+        s = delta[s + (classOf[buf[i] as number] as number)] as number;
+        if (s < 0) {
+          s = -s - 1;
+          const ks = outAt[s] as number[];
+          const ls = startsAt[s] as number[];
+          for (let j = 0; j < ks.length; j++) onHit(i + 1 - (ls[j] as number), i + 1, ks[j] as number);
         }
       }
     },

@@ -22,28 +22,54 @@ export interface Run {
   end: number;
 }
 
-/** Maximal runs of `member` characters with minLen ≤ length ≤ maxLen (longer runs are skipped). */
-export function findRuns(text: string, member: Uint8Array, minLen: number, maxLen: number, trailingPad = false): Run[] {
+/**
+ * Maximal runs of `member` characters with minLen ≤ length ≤ maxLen (longer runs are skipped), in
+ * text[from, to). With `trailingPad`, up to two '=' after a run count towards its length.
+ *
+ * A run shorter than `need` members (minLen, less the padding it may take) can never qualify, so
+ * the loop probes the character `need - 1` ahead: when that one is not a member, no qualifying run
+ * starts before it and the whole stretch is skipped unread. Only around a probe that is a member
+ * does it walk back to the run's start and forward to its end. Ordinary code is mostly short
+ * words, so this reads a fraction of the characters a plain loop does, with the same result.
+ */
+export function findRuns(text: string, member: Uint8Array, minLen: number, maxLen: number, trailingPad = false, from = 0, to = text.length): Run[] {
   const out: Run[] = [];
-  const n = text.length;
-  let i = 0;
-  while (i < n) {
-    const c = text.charCodeAt(i);
+  const n = Math.min(to, text.length);
+  const need = Math.max(1, trailingPad ? minLen - 2 : minLen);
+  // Invariant: i === from, or text[i - 1] is not a member (i may start a run).
+  let i = from;
+  for (;;) {
+    const probe = i + need - 1;
+    if (probe >= n) break;
+    const c = text.charCodeAt(probe);
     if (c >= 128 || member[c] !== 1) {
-      i++;
+      i = probe + 1;
       continue;
     }
-    const start = i;
-    while (i < n) {
-      const d = text.charCodeAt(i);
+    // Back to the start of the run holding the probe (never before i).
+    let start = probe;
+    while (start > i) {
+      const d = text.charCodeAt(start - 1);
       if (d >= 128 || member[d] !== 1) break;
-      i++;
+      start--;
     }
-    let end = i;
-    if (trailingPad) while (end < n && end - i < 2 && text.charCodeAt(end) === 61) end++;
+    // Forward to its end.
+    let e = probe + 1;
+    while (e < n) {
+      const d = text.charCodeAt(e);
+      if (d >= 128 || member[d] !== 1) break;
+      e++;
+    }
+    if (e - start < need) {
+      // Too short even with padding; text[e] (if any) is not a member.
+      i = e + 1;
+      continue;
+    }
+    let end = e;
+    if (trailingPad) while (end < n && end - e < 2 && text.charCodeAt(end) === 61) end++;
     const len = end - start;
     if (len >= minLen && len <= maxLen) out.push({ start, end });
-    i = end > i ? end : i;
+    i = end > e ? end : e + 1;
   }
   return out;
 }
