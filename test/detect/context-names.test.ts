@@ -1,6 +1,8 @@
-// Key-name and header cues added for the 2026-12-04 detection round: identifier names (…Id), data-
-// structure key names (foreignKey, cacheKey), anti-forgery tokens, a value in an Authorization header
-// (any scheme, any shape), base64 of example text, and the next line's `name=` under an empty value.
+// Key-name, header and value cues added for the 2026-12-04 detection round: identifier names (…Id),
+// data-structure key names (foreignKey, cacheKey), anti-forgery tokens, a value in an Authorization
+// header (any scheme, any shape), base64 of example text, the next line's `name=` under an empty value,
+// weak user:password pairs, and values of real code that are not credentials (identifiers, prose,
+// hex constants, host paths, XML names, JSONPath / format templates).
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/detect/engine.js';
 import type { Finding } from '../../src/detect/types.js';
@@ -88,5 +90,37 @@ describe('value cues', () => {
   it("an empty assignment followed by the next line's name=value is not a secret", () => {
     expect(genuine('jdbc.snowflake.password=\njdbc.snowflake.url=jdbc:snowflake://acme.snowflakecomputing.com')).toEqual([]);
     expect(genuine('DB_PASSWORD=\nDB_URL=postgres://db.internal.corp/app')).toEqual([]);
+  });
+});
+
+describe('values from real code that are not credentials', () => {
+  it('camelCase / snake identifiers with a digit or two, and word:word pairs', () => {
+    expect(genuine('creds_dict = _ConvertOauth2ClientCredentialsToADC(credentials)')).toEqual([]);
+    expect(genuine('auth_view = Base64DecodingYamlAuthorizedViewDefinition')).toEqual([]);
+    expect(genuine("P12_SERVICE_ACCOUNT_CREDS_NAME = 'service_account_p12'")).toEqual([]);
+    expect(genuine('SUBJECT_TOKEN_TYPE_AUTH = token-type:jwt')).toEqual([]);
+    expect(genuine('auth_kind = "samlp:AttributeQuery"')).toEqual([]);
+  });
+
+  it('CJK prose, short hex constants, host paths and templates', () => {
+    expect(genuine('"Signature_required_4035": "呼び出しターゲットにシグネチャが含まれていません。"')).toEqual([]);
+    expect(genuine('readonly PASSWORD_ALIGNMENT: 0x8C2F;')).toEqual([]);
+    expect(genuine('auth_api = "authentication.gke.io/v1alpha1"')).toEqual([]);
+    expect(genuine("token_path: '{.credential.access_token}'")).toEqual([]);
+    expect(genuine('auth_url = "{}/dnsAuthorizations/{}"')).toEqual([]);
+  });
+
+  it('a random value under the same names is still reported', () => {
+    const v = rand(28);
+    expect(genuine(`auth_view = ${v}`)).toEqual([v]);
+    const hex = `0x${rand(64, HEX)}`;
+    expect(genuine(`PRIVATE_KEY=${hex}`)).toEqual([hex]);
+  });
+
+  it('a user:password pair with a weak or bracketed password is a placeholder', () => {
+    expect(genuine('curl -u username:token https://api.vendor.corp')).toEqual([]);
+    expect(genuine('curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/')).toEqual([]);
+    const pw = rand(14);
+    expect(genuine(`curl -u deploy:${pw} https://api.vendor.corp`)).toEqual([`deploy:${pw}`]);
   });
 });

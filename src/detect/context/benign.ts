@@ -22,7 +22,30 @@ const CODE_EXPR =
 /** Identifier-like words: camelCase / snake_case made of letters only (no digits mixed in). */
 /** Separated words and plain numbers (no segment mixing letters and digits): names, dates, slugs. */
 const WORDY = /^(?:[A-Za-z]+|\d+)(?:[-_.](?:[A-Za-z]+|\d+)){1,8}$/;
+// Lower-case words joined by - _ . : where a word may end in one or two digits (`service_account_p12`,
+// `token-type:jwt`); two of them 3+ letters long.
+const LOWER_WORDS = /^[a-z]+\d{0,2}(?:[-_.:][a-z]+\d{0,2}){1,8}$/;
 const IDENT = /^[_$]*[A-Za-z]+(?:[_-]+[A-Za-z]+)*[_$]*$/;
+
+/**
+ * A camelCase / PascalCase identifier (`_ConvertOauth2ClientCredentialsToADC`,
+ * `Base64DecodingYamlAuthorizedViewDefinition`): three or more capitalised words of 3+ letters covering
+ * nearly every letter, at most two digits. Random base62 of any length almost never splits this way.
+ */
+function camelWords(value: string): boolean {
+  if (value.length < 12 || value.length > 160 || !/^[_$]?[A-Za-z][A-Za-z0-9_]*$/.test(value)) return false;
+  if ((value.match(/\d/g) ?? []).length > 2) return false;
+  const words = value.match(/[A-Z]?[a-z]{3,}|[A-Z]{2,}(?![a-z])/g) ?? [];
+  if (words.filter((w) => /^[A-Z][a-z]/.test(w)).length < 3) return false;
+  const covered = words.reduce((n, w) => n + w.length, 0);
+  return covered >= 0.9 * (value.match(/[A-Za-z]/g) ?? []).length;
+}
+
+/** Natural-language text in CJK scripts (kana, hangul, ideographs): a sentence, not a credential. */
+function prose(value: string): boolean {
+  const cjk = (value.match(/[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uff00-\uffef\u3000-\u303f]/g) ?? []).length;
+  return cjk >= 4 && cjk >= value.length * 0.5;
+}
 
 export interface BenignInput {
   value: string;
@@ -34,6 +57,10 @@ export interface BenignInput {
 
 // A host name (`db1.ca.example.net`, `dev-lb1.api.corp.com:5215`): lower-case labels, a letter TLD.
 const HOSTNAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}(?::\d{1,5})?$/;
+// A host name followed by a path, no scheme (`authentication.gke.io/v1alpha1`, `registry.corp.io/team/app`).
+const HOST_PATH = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}(?::\d{1,5})?\/[\w./%~-]*$/;
+// An XML qualified name (`samlp:AttributeQuery`, `xs:string`).
+const QNAME = /^[a-z][a-z0-9]{0,11}:[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/;
 // The value is itself the next assignment's name (`GITHUB_API_KEY=` then `DYNATRACE_API_KEY=` on the
 // next line): an env-style or dotted config name with its operator.
 // A value that starts with such a name and `=` (`jdbc.snowflake.url=jdbc:…` under an empty `…password=`) is
@@ -68,6 +95,8 @@ export function benignSignals({ value, before, keyName }: BenignInput): string[]
     if (CSRF_NAME.test(keyName)) out.push('benign:csrf-token');
   }
   if (HOSTNAME.test(value)) out.push('benign:hostname');
+  if (HOST_PATH.test(value)) out.push('benign:url');
+  if (QNAME.test(value)) out.push('benign:identifier');
   if (NAME_WITH_OPERATOR.test(value)) out.push('benign:code');
   // A value in an Authorization header (`Authorization: Token <40 hex>`) is the credential, whatever its shape.
   const authHeader = AUTH_HEADER_BEFORE.test(before.slice(-80));
@@ -88,6 +117,10 @@ export function benignSignals({ value, before, keyName }: BenignInput): string[]
   if (value.includes('/') && value.split('/').some((seg) => /^[a-z][a-z-]{3,}$/.test(seg))) out.push('benign:file-path');
   else if (IDENT.test(value) && value.length <= 160) out.push('benign:identifier');
   else if (WORDY.test(value) && value.split(/[-_.]/).some((w) => /^[a-z]{3,}$/i.test(w))) out.push('benign:identifier');
+  else if (LOWER_WORDS.test(value) && value.split(/[-_.:]/).filter((w) => /^[a-z]{3,}/.test(w)).length >= 2) out.push('benign:identifier');
+  else if (camelWords(value)) out.push('benign:identifier');
+  if (prose(value)) out.push('benign:prose');
+  if (/^0x[0-9a-fA-F]{1,16}$/.test(value)) out.push('benign:number');
   if (/^urn:[a-z0-9-]+:/i.test(value)) out.push('benign:urn');
   // `name:` (a dict key or label caught as a value) and words joined by a digit (`symbol2label`, `utf8decode`).
   if (/^[A-Za-z_][\w.]*:$/.test(value)) out.push('benign:code');

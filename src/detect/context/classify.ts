@@ -62,6 +62,7 @@ const SOFT_BENIGN = new Set([
   'benign:descriptive-name',
   'benign:id-name',
   'benign:csrf-token',
+  'benign:prose',
 ]);
 
 const CONTEXT_PLACEHOLDER = new Set(['test-path', 'example-path', 'doc-path', 'nearby:example']);

@@ -4,7 +4,8 @@ import { shapeOf } from '../entropy.js';
 
 /** Documented example values published by providers (their docs use them verbatim). */
 const EXAMPLE_MARKERS = /EXAMPLE|SAMPLE|DUMMY|PLACEHOLDER|REDACTED|CHANGEME|CHANGE_ME|REPLACE|INSERT|FAKE|MOCK/i;
-const TEMPLATE = /\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|<%[^%]*%>|%\([a-z_]+\)s|%[sd]\b|^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^\{[A-Za-z_][\w.-]*\}$|^#\{[^}]*\}$/;
+// `{.status.token}` is a kubectl JSONPath template; `{}` / `{0}` are Python/.NET format slots.
+const TEMPLATE = /\$\{[^}]*\}|\{\{[^}]*\}\}|\$\([^)]*\)|<%[^%]*%>|%\([a-z_]+\)s|%[sd]\b|^\$[A-Za-z_][A-Za-z0-9_]*$|^%[A-Za-z_]+%$|^\{\.?[A-Za-z_][\w.-]*\}$|^#\{[^}]*\}$|\{\d{0,2}\}/;
 const ANGLE = /^<[^<>]{1,80}>$|<[A-Za-z_][\w .-]{1,60}>/;
 // Separators are mandatory between the middle words so the pattern stays linear (no nested ambiguity).
 const YOUR = /(?:^|[^a-z])(?:your|my|enter|insert|replace|put|add|some|paste)[-_ ]?(?:[a-z]{1,20}[-_ ]){0,3}(?:key|token|secret|password|pass|pwd|here|id|value|api)/i;
