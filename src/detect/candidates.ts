@@ -5,7 +5,7 @@ import { gateFor, type HitGate } from './gates.js';
 import { compileKeywordScanner, type KeywordScanner } from './prefilter.js';
 import type { EncodedText } from './regex.js';
 import { base64Runs, CHARSET_TABLES, findRuns, type Run } from './runs.js';
-import { shannonEntropy, shapeOf } from './entropy.js';
+import { hasDigitAndLetter, shannonEntropyRange } from './entropy.js';
 import type { CandidateKind } from './context/classify.js';
 
 export interface Candidate {
@@ -127,11 +127,9 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
             for (const m of subs) {
               const len = m.end - m.start;
               if (len < r.minLength || len > r.maxLength) continue;
-              const v = text.slice(m.start, m.end);
-              const sh = shapeOf(v);
               // Random tokens mix character classes; identifiers and words do not.
-              if (r.charset !== 'hex' && (sh.digit === 0 || sh.lower + sh.upper === 0)) continue;
-              if (shannonEntropy(v) < r.threshold) continue;
+              if (r.charset !== 'hex' && !hasDigitAndLetter(text, m.start, m.end)) continue;
+              if (shannonEntropyRange(text, m.start, m.end) < r.threshold) continue;
               out.push({ start: m.start, end: m.end, kind: 'entropy', detector: null, entropyRule: r, prefix: '' });
             }
           }

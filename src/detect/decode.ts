@@ -97,8 +97,35 @@ function decodeBase64(run: string): string | undefined {
   // A real base64 blob mixes cases and digits; plain identifiers do not.
   if (!/[A-Z]/.test(t) || !/[a-z]/.test(t) || t.length % 4 === 1) return undefined;
   const norm = t.replace(/-/g, '+').replace(/_/g, '/');
-  const out = Buffer.from(norm, 'base64').toString('utf8');
+  const bytes = Buffer.from(norm, 'base64');
+  if (surelyUnprintable(bytes)) return undefined;
+  const out = bytes.toString('utf8');
   return printable(out) ? out : undefined;
+}
+
+/** Bytes that are a bad character in any UTF-8 decoding: C0 controls (not tab/LF/CR), which always
+ * decode to themselves, and bytes that can never start or continue a sequence (C0, C1, F5–FF), each
+ * one U+FFFD. */
+const ALWAYS_BAD = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 32; c++) if (c !== 9 && c !== 10 && c !== 13) t[c] = 1;
+  for (const c of [0xc0, 0xc1]) t[c] = 1;
+  for (let c = 0xf5; c <= 0xff; c++) t[c] = 1;
+  return t;
+})();
+
+/**
+ * printable(bytes.toString('utf8')) is false for sure: the decoded text has at most one character
+ * per byte and at least one bad character per ALWAYS_BAD byte, so when those bytes alone exceed 2%
+ * of the byte count they exceed 2% of the text. Random blobs (most base64-alphabet runs in code)
+ * are rejected here without building the string.
+ */
+function surelyUnprintable(bytes: Uint8Array): boolean {
+  if (bytes.length < 8) return true;
+  const limit = bytes.length * 0.02;
+  let bad = 0;
+  for (let i = 0; i < bytes.length; i++) if (ALWAYS_BAD[bytes[i] as number] === 1 && ++bad > limit) return true;
+  return false;
 }
 
 function decodeUrl(run: string): string | undefined {

@@ -2,14 +2,19 @@
 
 /** Shannon entropy of `s` in bits per character (0 for the empty string). */
 export function shannonEntropy(s: string): number {
-  const n = s.length;
-  if (n === 0) return 0;
+  return shannonEntropyRange(s, 0, s.length);
+}
+
+/** shannonEntropy(text.slice(start, end)), without the slice (same arithmetic, same result). */
+export function shannonEntropyRange(text: string, start: number, end: number): number {
+  const n = end - start;
+  if (n <= 0) return 0;
   // ASCII counts in a reused typed array; anything else in a Map (rare in candidates).
   const counts = ASCII_COUNTS;
   const touched: number[] = [];
   let other: Map<number, number> | undefined;
-  for (let i = 0; i < n; i++) {
-    const c = s.charCodeAt(i);
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
     if (c < 128) {
       if (counts[c] === 0) touched.push(c);
       counts[c] = (counts[c] ?? 0) + 1;
@@ -31,6 +36,20 @@ export function shannonEntropy(s: string): number {
     }
   }
   return h;
+}
+
+/** Does text[start, end) hold at least one ASCII digit and one ASCII letter? (shapeOf's digit / lower + upper.) */
+export function hasDigitAndLetter(text: string, start: number, end: number): boolean {
+  let digit = false;
+  let letter = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) digit = true;
+    else if ((c >= 97 && c <= 122) || (c >= 65 && c <= 90)) letter = true;
+    else continue;
+    if (digit && letter) return true;
+  }
+  return false;
 }
 
 const ASCII_COUNTS = new Int32Array(128);

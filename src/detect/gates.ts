@@ -244,14 +244,32 @@ function valueShape(source: string): { cls: Uint8Array; min: number } | undefine
 const SKIP_BEFORE_VALUE = new Uint8Array(256);
 for (const ch of ' \t\r\n"\'`=:>!?+.@$\\') SKIP_BEFORE_VALUE[ch.charCodeAt(0)] = 1;
 
+/** r, b, f, u in either case: Python-style string prefixes (`r"…"`, `b'…'`). */
+const STRING_PREFIX = new Uint8Array(256);
+for (const ch of 'rbfuRBFU') STRING_PREFIX[ch.charCodeAt(0)] = 1;
+
+/** Bytes that `\s` matches once a byte is read as Latin-1 (tab..CR, space, NBSP). */
+const LATIN1_SPACE = new Uint8Array(256);
+for (const c of [9, 10, 11, 12, 13, 32, 0xa0]) LATIN1_SPACE[c] = 1;
+
+/** `word` (lower-case ASCII letters) at buf[at…], in either case, then a space byte. */
+function schemeAt(buf: Uint8Array, at: number, word: string): boolean {
+  for (let k = 0; k < word.length; k++) {
+    const c = buf[at + k];
+    const w = word.charCodeAt(k);
+    if (c !== w && c !== w - 32) return false;
+  }
+  return LATIN1_SPACE[buf[at + word.length] ?? 0] === 1;
+}
+
 /** Does a value run of `value.cls` (at least `value.min` long) follow the operator at `k`? */
 function valueRunAt(buf: Uint8Array, k: number, value: { cls: Uint8Array; min: number }): boolean {
   let v = k;
   while (v < buf.length && v - k < 16 && SKIP_BEFORE_VALUE[buf[v] as number] === 1) v++;
-  // r"…", b'…', f"…", u"…" string prefixes; Bearer/Basic/token schemes.
-  if (/[rbfu]/i.test(String.fromCharCode(buf[v] ?? 0)) && (buf[v + 1] === 34 || buf[v + 1] === 39)) v += 2;
-  const word = Buffer.from(buf.subarray(v, v + 7)).toString('latin1').toLowerCase();
-  if (/^(?:bearer|basic|token)\s/.test(word)) return true;
+  // r"…", b'…', f"…", u"…" string prefixes; Bearer/Basic/token schemes (read without copying: this
+  // runs for every `=` and `:` after a keyword hit).
+  if (STRING_PREFIX[buf[v] ?? 0] === 1 && (buf[v + 1] === 34 || buf[v + 1] === 39)) v += 2;
+  if (schemeAt(buf, v, 'bearer') || schemeAt(buf, v, 'basic') || schemeAt(buf, v, 'token')) return true;
   for (let n = 0; n < value.min; n++) if (value.cls[buf[v + n] as number] !== 1) return false;
   return true;
 }

@@ -1,4 +1,7 @@
-// Line/column lookup for offsets in a segment (1-based), computed once per segment on demand.
+// Line/column lookup for offsets in a segment (1-based). Line bounds are found locally (a short
+// walk to the nearest newlines) so that a segment whose candidates are all dropped never pays for a
+// full index; the index of every line start is built on the first position() call, or once a
+// walk would be long (minified code has megabyte-long lines).
 
 export interface LineIndex {
   /** 1-based line and column (UTF-16 units) of an offset. */
@@ -6,6 +9,9 @@ export interface LineIndex {
   /** [start, end) of the line holding `offset` (end excludes the newline). */
   lineBounds(offset: number): [number, number];
 }
+
+/** Longest local walk (each way) before lineBounds builds the full index instead. */
+const MAX_WALK = 2048;
 
 export function lineIndex(text: string): LineIndex {
   let starts: number[] | undefined;
@@ -29,16 +35,34 @@ export function lineIndex(text: string): LineIndex {
     }
     return lo;
   };
+  const indexedBounds = (offset: number): [number, number] => {
+    const l = find(offset);
+    const start = starts?.[l] ?? 0;
+    const next = starts?.[l + 1];
+    return [start, next === undefined ? text.length : next - 1];
+  };
+  /** The same bounds as the index gives, by walking to the newline before and after `offset`. */
+  const walkedBounds = (offset: number): [number, number] | undefined => {
+    const n = text.length;
+    let s = Math.min(offset, n);
+    const sFloor = Math.max(0, s - MAX_WALK);
+    while (s > sFloor && text.charCodeAt(s - 1) !== 10) s--;
+    if (s > 0 && text.charCodeAt(s - 1) !== 10) return undefined;
+    let e = Math.max(offset, s);
+    const eCeil = Math.min(n, e + MAX_WALK);
+    while (e < eCeil && text.charCodeAt(e) !== 10) e++;
+    if (e < n && text.charCodeAt(e) !== 10) return undefined;
+    return [s, e];
+  };
   return {
     position(offset) {
       const l = find(offset);
       return { line: l + 1, column: offset - (starts?.[l] ?? 0) + 1 };
     },
     lineBounds(offset) {
-      const l = find(offset);
-      const start = starts?.[l] ?? 0;
-      const next = starts?.[l + 1];
-      let end = next === undefined ? text.length : next - 1;
+      const b = (starts === undefined && offset >= 0 && offset <= text.length ? walkedBounds(offset) : undefined) ?? indexedBounds(offset);
+      const start = b[0];
+      let end = b[1];
       if (end > start && text.charCodeAt(end - 1) === 13) end--;
       return [start, end];
     },
