@@ -1,7 +1,8 @@
 // Line/column lookup for offsets in a segment (1-based). Line bounds are found locally (a short
-// walk to the nearest newlines) so that a segment whose candidates are all dropped never pays for a
-// full index; the index of every line start is built on the first position() call, or once a
-// walk would be long (minified code has megabyte-long lines).
+// walk to the nearest newlines) and positions by counting newlines forward from the last one asked
+// for, so a segment never pays for indexing text after its last finding; the index of every line
+// start is built only when a walk would be long (minified code has megabyte-long lines) or an
+// offset before an earlier one is asked for.
 
 export interface LineIndex {
   /** 1-based line and column (UTF-16 units) of an offset. */
@@ -54,8 +55,23 @@ export function lineIndex(text: string): LineIndex {
     if (e < n && text.charCodeAt(e) !== 10) return undefined;
     return [s, e];
   };
+  // Newlines counted so far by position() without the index: findings come in text order, so
+  // counting forward from the last one asked for avoids indexing the rest of a long segment.
+  let cursor = 0;
+  let cursorLine = 0;
+  let cursorLineStart = 0;
   return {
     position(offset) {
+      if (starts === undefined && offset >= cursor && offset <= text.length) {
+        let i = text.indexOf('\n', cursor);
+        while (i !== -1 && i < offset) {
+          cursorLine++;
+          cursorLineStart = i + 1;
+          i = text.indexOf('\n', i + 1);
+        }
+        cursor = offset;
+        return { line: cursorLine + 1, column: offset - cursorLineStart + 1 };
+      }
       const l = find(offset);
       return { line: l + 1, column: offset - (starts?.[l] ?? 0) + 1 };
     },

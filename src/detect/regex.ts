@@ -20,7 +20,7 @@ export function encodeText(text: string): EncodedText {
     // Pure ASCII: byte offsets are UTF-16 offsets.
     return { text, buf, toUtf16: (b) => b, toByte: (u) => u };
   }
-  let map: Uint32Array | undefined;
+  let byteMap: ((b: number) => number) | undefined;
   let rev: Uint32Array | undefined;
   return {
     text,
@@ -45,35 +45,65 @@ export function encodeText(text: string): EncodedText {
       return rev[Math.max(0, Math.min(u, text.length))] ?? buf.length;
     },
     toUtf16(b: number): number {
-      if (map === undefined) map = buildByteMap(text, buf.length);
-      return map[Math.max(0, Math.min(b, buf.length))] ?? text.length;
+      byteMap ??= createByteMap(text, buf.length);
+      return byteMap(Math.max(0, Math.min(b, buf.length)));
     },
   };
 }
 
-/** byte offset -> UTF-16 offset for every byte boundary (bytes inside a code point map to its start). */
-function buildByteMap(text: string, byteLength: number): Uint32Array {
-  const map = new Uint32Array(byteLength + 1);
-  let b = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    let n: number;
-    let units = 1;
-    if (c < 0x80) n = 1;
-    else if (c < 0x800) n = 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-      const d = text.charCodeAt(i + 1);
-      if (d >= 0xdc00 && d <= 0xdfff) {
-        n = 4;
-        units = 2;
-      } else n = 3; // lone surrogate: encoded as U+FFFD (3 bytes)
-    } else n = 3;
-    for (let k = 0; k < n; k++) map[b + k] = i;
-    b += n;
-    i += units - 1;
+/** UTF-8 length of the code point starting at text[i], and how many UTF-16 units it takes (as Buffer.from encodes it). */
+function charBytes(text: string, i: number): number {
+  const c = text.charCodeAt(i);
+  if (c < 0x80) return 1;
+  if (c < 0x800) return 2;
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const d = text.charCodeAt(i + 1);
+    if (d >= 0xdc00 && d <= 0xdfff) return 4;
   }
-  map[byteLength] = text.length;
-  return map;
+  return 3; // BMP, or a lone surrogate encoded as U+FFFD
+}
+
+const BLOCK_BITS = 6;
+
+/**
+ * byte offset -> UTF-16 offset (a byte inside a code point maps to its start; byteLength maps to
+ * text.length). Built lazily and sparsely: one checkpoint (char index, byte start of that char) per
+ * 64-byte block, filled only as far as the highest offset asked for, then a walk of at most one
+ * block. Most segments with matches are ASCII apart from a few characters, and most matches lie in
+ * a few windows: a full per-byte map cost a pass and 4 bytes per byte of every such segment.
+ */
+function createByteMap(text: string, byteLength: number): (b: number) => number {
+  const blocks = (byteLength >> BLOCK_BITS) + 1;
+  const cpChar = new Uint32Array(blocks);
+  const cpByte = new Uint32Array(blocks);
+  let filled = 0; // checkpoints [0, filled) are set
+  let wi = 0; // walk front: char index and its byte start
+  let wb = 0;
+  return (b: number): number => {
+    if (b >= byteLength) return text.length;
+    const k = b >> BLOCK_BITS;
+    while (filled <= k) {
+      const edge = filled << BLOCK_BITS;
+      // Advance to the char holding byte `edge`.
+      for (;;) {
+        const n = charBytes(text, wi);
+        if (edge < wb + n) break;
+        wb += n;
+        wi += n === 4 ? 2 : 1;
+      }
+      cpChar[filled] = wi;
+      cpByte[filled] = wb;
+      filled++;
+    }
+    let i = cpChar[k] as number;
+    let pos = cpByte[k] as number;
+    for (;;) {
+      const n = charBytes(text, i);
+      if (b < pos + n) return i;
+      pos += n;
+      i += n === 4 ? 2 : 1;
+    }
+  };
 }
 
 /** One match: whole-match and secret-group spans, UTF-16 offsets into the text. */
