@@ -58,7 +58,7 @@ function listenOn(server: Server, port: number, host: string): Promise<number> {
 
 export function createGateway(loaded: LoadedConfig, deps: GatewayDeps): Gateway {
   const { config } = loaded;
-  const logger = deps.logger ?? createLogger(config.log.level);
+  const logger = deps.logger ?? createLogger(config.log.level, undefined, { maxBufferBytes: config.log.maxBufferBytes });
   const routes = new Map<string, Route>();
   for (const [name, up] of Object.entries(config.upstreams)) {
     routes.set(name, { name, upstream: createUpstream(name, up), adapter: adapterFor(up.api) });
@@ -169,7 +169,7 @@ export interface Started {
 
 /** Used by `leakgate serve`: builds the real guard (or the degraded fail-mode guard) and listens. */
 export async function startFromConfig(loaded: LoadedConfig, opts: { logger?: Logger } = {}): Promise<Started> {
-  const logger = opts.logger ?? createLogger(loaded.config.log.level);
+  const logger = opts.logger ?? createLogger(loaded.config.log.level, undefined, { maxBufferBytes: loaded.config.log.maxBufferBytes });
   const metrics = createMetrics();
   let built: BuiltGuard;
   try {

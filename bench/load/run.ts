@@ -9,7 +9,7 @@
 // are taken from the measured window.
 // --build runs `npm run build` first; without it a stale dist/ is only reported.
 import { fork, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +30,8 @@ const { values } = parseArgs({
     'no-audit': { type: 'boolean', default: false },
     connections: { type: 'string', default: '500' },
     build: { type: 'boolean', default: false },
+    // Node/V8 flags for the gateway process (e.g. '--max-semi-space-size=64'), space-separated.
+    'node-flags': { type: 'string', default: '' },
   },
 });
 const DURATION_S = Number(values.duration);
@@ -86,32 +88,27 @@ writeFileSync(
   }),
 );
 
-let logBytes = 0;
-let logLines = 0;
-let logLeaks = 0;
-let logTail = '';
-const lg = spawn(process.execPath, [BIN, 'serve', '--config', cfgFile], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LEAKGATE_PORT: '' } });
+// leakgate logs straight into a file, as under a container runtime or journald: the bench process is
+// busy driving 500 clients, and a pipe it reads late would make leakgate buffer (and, past
+// log.maxBufferBytes, drop) log lines — the bench's slowness, not the gateway's memory.
+const logFd = openSync(logFile, 'w');
+const nodeFlags = (values['node-flags'] ?? '').split(' ').filter(Boolean);
+const lg = spawn(process.execPath, [...nodeFlags, BIN, 'serve', '--config', cfgFile], { stdio: ['ignore', logFd, logFd], env: { ...process.env, LEAKGATE_PORT: '' } });
+closeSync(logFd);
 const lgExit = new Promise<number | null>((r) => lg.once('exit', (c) => r(c)));
 const lgPort = await new Promise<number>((res, rej) => {
-  let buf = '';
-  const t = setTimeout(() => rej(new Error(`leakgate did not start: ${buf.slice(-400)}`)), 30_000);
-  const onLog = (c: Buffer): void => {
-    const s = c.toString('utf8');
-    appendFileSync(logFile, c);
-    logBytes += c.length;
-    for (let i = s.indexOf('\n'); i !== -1; i = s.indexOf('\n', i + 1)) logLines++;
-    // Chunks may split a line: scan with the previous chunk's tail.
-    if (LEAK.test(logTail + s)) logLeaks++;
-    logTail = s.slice(-120);
-    if (buf.length < 100_000) buf += s;
-    const m = /"port":(\d+)[^\n]*"msg":"leakgate listening"/.exec(buf);
+  const deadline = Date.now() + 30_000;
+  const poll = setInterval(() => {
+    const head = readFileSync(logFile, 'utf8').slice(0, 100_000);
+    const m = /"port":(\d+)[^\n]*"msg":"leakgate listening"/.exec(head);
     if (m) {
-      clearTimeout(t);
+      clearInterval(poll);
       res(Number(m[1]));
+    } else if (Date.now() > deadline || lg.exitCode !== null) {
+      clearInterval(poll);
+      rej(new Error(`leakgate did not start: ${head.slice(-400)}`));
     }
-  };
-  lg.stdout?.on('data', onLog);
-  lg.stderr?.on('data', onLog);
+  }, 100);
 });
 
 function rssMb(pid: number): number {
@@ -221,9 +218,22 @@ const upReport = await new Promise<{ requests: number; streamed: number; leaks: 
   upstream.once('message', (m) => res(m as never));
   upstream.send({ type: 'report' });
 });
+// The log lines dropped because stdout was slow (leakgate_log_dropped_lines_total; 0 when writing to a file).
+const droppedLogLines = await fetch(`http://127.0.0.1:${lgPort}/metrics`)
+  .then(async (r) => Number(/^leakgate_log_dropped_lines_total (\d+)/m.exec(await r.text())?.[1] ?? NaN))
+  .catch(() => NaN);
 lg.kill('SIGTERM');
 const exitCode = await lgExit;
 upstream.kill();
+// Every planted key shape, searched in everything leakgate logged (line by line: a key never spans lines).
+const logAll = readFileSync(logFile, 'utf8');
+const logBytes = Buffer.byteLength(logAll);
+let logLines = 0;
+let logLeaks = 0;
+for (const line of logAll.split('\n')) {
+  if (line) logLines++;
+  if (LEAK.test(line)) logLeaks++;
+}
 
 // Audit: verify the chain, then count rows per request id against what the clients completed.
 const verify = spawnSync(process.execPath, [BIN, 'audit', 'verify', '--db', dbFile], { encoding: 'utf8' });
@@ -263,7 +273,7 @@ for (const e of errors) errorKinds[e] = (errorKinds[e] ?? 0) + 1;
 const result = {
   date: new Date().toISOString(),
   machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', memGb: Math.round(totalmem() / 2 ** 30), node: process.version },
-  settings: { durationS: DURATION_S, warmupS: WARMUP_S, warmupEndRssMb: warmupRssMb, clients: CLIENTS, distStale, guard: values['no-model'] ? 'real, classifier off (packs + SQLite audit)' : 'real (buildGuard: packs + ONNX model + SQLite audit)', logLevel: 'info' },
+  settings: { nodeFlags, durationS: DURATION_S, warmupS: WARMUP_S, warmupEndRssMb: warmupRssMb, clients: CLIENTS, distStale, guard: values['no-model'] ? 'real, classifier off (packs + SQLite audit)' : 'real (buildGuard: packs + ONNX model + SQLite audit)', logLevel: 'info' },
   requests: { sent: kinds.clean + kinds.secret, measured: lat.length, completed200: done.size, rps: Math.round(lat.length / elapsed), ...kinds },
   errors: errors.length,
   errorKinds,
@@ -278,11 +288,11 @@ const result = {
     steadyGrowthPct: Math.round(((last10 - steady) / steady) * 1000) / 10, peak: Math.max(...rss.map((x) => x.mb)), samples: rss.map((x) => Math.round(x.mb)), kinds: rssKinds, heapUsedMb: heap.map((x) => x.usedMb), heapTotalMb: heap.map((x) => x.totalMb), externalMb: heap.map((x) => x.externalMb) },
   audit: { verifyExit: verify.status, rows: rowCount, requestRows: rowsByDir.request.size, responseRows: rowsByDir.response.size, missingRequestRows, missingResponseRows, upstreamRequestsWithoutRow: unrecordedUpstream },
   provider: { requests: upReport.requests, streamed: upReport.streamed },
-  leakgate: { exitCode, logLines, logMb: Math.round(logBytes / 2 ** 20) },
+  leakgate: { exitCode, logLines, logMb: Math.round(logBytes / 2 ** 20), droppedLogLines },
 };
 // What leakgate itself logged about the failed requests (status, its own latency), and whether the
 // provider and the audit log saw them: tells a client-side queue from a stall inside the gateway.
-const logText = readFileSync(logFile, 'utf8');
+const logText = logAll;
 const upIds = new Set(upReport.ids);
 const failureSamples = failedIds.slice(0, 8).map((f) => {
   const line = logText.split('\n').find((l) => l.includes(`"reqId":"${f.id}"`) && l.includes('"msg":"request"'));
@@ -297,6 +307,7 @@ const rows: [string, string | number][] = [
   ['req/s', result.requests.rps],
   ['errors', result.errors],
   ['leaks provider/client/log', `${result.leaks.provider}/${result.leaks.client}/${result.leaks.log}`],
+  ['log lines written / dropped', `${logLines} / ${droppedLogLines}`],
   ['p50 / p99 ms', `${result.latencyMs.p50} / ${result.latencyMs.p99}`],
   ['warm-up s / RSS at its end MB', `${WARMUP_S} / ${warmupRssMb}`],
   ['RSS first 10 s / last 10 s MB', `${first10} / ${last10} (${result.rssMb.growthPct}%)`],

@@ -126,6 +126,8 @@ export const ConfigSchema = z.strictObject({
   log: z
     .strictObject({
       level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+      /** Most bytes of log output held in memory while stdout is slower than the gateway; beyond it lines are dropped and counted. */
+      maxBufferBytes: z.number().int().min(65_536).default(16 * 1024 * 1024),
     })
     .prefault({}),
 });

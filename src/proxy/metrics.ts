@@ -1,6 +1,7 @@
 // Prometheus metrics on a registry owned by one gateway (several gateways can live in one process,
 // e.g. in tests). Labels are bounded: route is a configured upstream name, 'unknown' or 'admin'.
 import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { droppedLogLines } from './log.js';
 
 export interface GatewayMetrics {
   readonly registry: Registry;
@@ -14,6 +15,17 @@ export interface GatewayMetrics {
 export function createMetrics(): GatewayMetrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'leakgate_' });
+  let droppedSeen = 0;
+  new Counter({
+    name: 'leakgate_log_dropped_lines_total',
+    help: 'Log lines dropped because stdout was slower than the gateway (log.maxBufferBytes reached); the audit log is unaffected',
+    registers: [registry],
+    collect() {
+      const now = droppedLogLines();
+      if (now > droppedSeen) this.inc(now - droppedSeen);
+      droppedSeen = now;
+    },
+  });
   return {
     registry,
     requests: new Counter({
