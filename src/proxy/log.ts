@@ -74,7 +74,16 @@ export interface LoggerOptions {
 export function createLogger(level: LevelWithSilent, destination?: NodeJS.WritableStream, options: LoggerOptions = {}): Logger {
   const opts = { level, base: { service: 'leakgate' }, redact: { paths: REDACT_PATHS, censor: '[REDACTED]' } };
   if (destination) return pino(opts, destination);
-  const out = pino.destination({ dest: options.fd ?? 1, sync: false, minLength: 4096, maxLength: options.maxBufferBytes ?? DEFAULT_LOG_BUFFER_BYTES });
+  // maxWrite: one write per completed write, and under load an event-loop turn can take tens of ms, so
+  // sonic-boom's default 16 KiB per write caps the log at a few hundred KB/s — below what 1,600 req/s
+  // write. 1 MiB per write keeps up with any rate the gateway itself can reach.
+  const out = pino.destination({
+    dest: options.fd ?? 1,
+    sync: false,
+    minLength: 4096,
+    maxWrite: 1024 * 1024,
+    maxLength: options.maxBufferBytes ?? DEFAULT_LOG_BUFFER_BYTES,
+  });
   out.on('drop', onDrop);
   setInterval(() => {
     try {
