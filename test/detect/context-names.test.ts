@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createEngine } from '../../src/detect/engine.js';
 import type { Finding } from '../../src/detect/types.js';
+import { benignSignals } from '../../src/detect/context/benign.js';
 import { rngFor } from '../../scripts/packs/lib.js';
 
 const engine = createEngine({ maxDecodeDepth: 0 });
@@ -122,5 +123,23 @@ describe('values from real code that are not credentials', () => {
     expect(genuine('curl --user neo4j:[PASSWORD] http://[IP]:7474/db/data/')).toEqual([]);
     const pw = rand(14);
     expect(genuine(`curl -u deploy:${pw} https://api.vendor.corp`)).toEqual([`deploy:${pw}`]);
+  });
+});
+
+describe('identifier cues on random values', () => {
+  it('random lower-case alphanumeric groups joined by - _ : are rarely taken for word names (< 1%)', () => {
+    const alphabet = 'abcdefghijklmnopqrstuvwxyz0123456789';
+    const rates: string[] = [];
+    for (const shape of [[4, 4, 4, 4], [5, 5, 5, 5, 5], [6, 6, 6], [8, 4, 4, 4, 12], [10, 10]])
+      for (const sep of ['-', '_', ':']) {
+        let hit = 0;
+        const n = 4000;
+        for (let i = 0; i < n; i++) {
+          const v = shape.map((len) => rand(len, alphabet)).join(sep);
+          if (benignSignals({ value: v, before: 'x = ' }).includes('benign:identifier')) hit++;
+        }
+        if (hit / n >= 0.01) rates.push(`${shape.join('.')} '${sep}': ${((hit / n) * 100).toFixed(2)}%`);
+      }
+    expect(rates).toEqual([]);
   });
 });

@@ -22,9 +22,9 @@ const CODE_EXPR =
 /** Identifier-like words: camelCase / snake_case made of letters only (no digits mixed in). */
 /** Separated words and plain numbers (no segment mixing letters and digits): names, dates, slugs. */
 const WORDY = /^(?:[A-Za-z]+|\d+)(?:[-_.](?:[A-Za-z]+|\d+)){1,8}$/;
-// Lower-case words joined by - _ . : where a word may end in one or two digits (`service_account_p12`,
-// `token-type:jwt`); two of them 3+ letters long.
-const LOWER_WORDS = /^[a-z]+\d{0,2}(?:[-_.:][a-z]+\d{0,2}){1,8}$/;
+// Lower-case words joined by - _ . : (`token-type:jwt`, `service_account_p12`: only the last word may end in
+// one or two digits); two of them 3+ letters long and one 5+ (random dashed groups rarely are).
+const LOWER_WORDS = /^[a-z]+(?:[-_.:][a-z]+){0,7}[-_.:][a-z]+\d{0,2}$/;
 const IDENT = /^[_$]*[A-Za-z]+(?:[_-]+[A-Za-z]+)*[_$]*$/;
 
 /**
@@ -60,7 +60,7 @@ const HOSTNAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}(?::\d{
 // A host name followed by a path, no scheme (`authentication.gke.io/v1alpha1`, `registry.corp.io/team/app`).
 const HOST_PATH = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,12}(?::\d{1,5})?\/[\w./%~-]*$/;
 // An XML qualified name (`samlp:AttributeQuery`, `xs:string`).
-const QNAME = /^[a-z][a-z0-9]{0,11}:[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/;
+const QNAME = /^[a-z]{1,12}:[A-Za-z][a-z]+(?:[A-Z][a-z]+)*$/;
 // The value is itself the next assignment's name (`GITHUB_API_KEY=` then `DYNATRACE_API_KEY=` on the
 // next line): an env-style or dotted config name with its operator.
 // A value that starts with such a name and `=` (`jdbc.snowflake.url=jdbc:…` under an empty `…password=`) is
@@ -117,7 +117,8 @@ export function benignSignals({ value, before, keyName }: BenignInput): string[]
   if (value.includes('/') && value.split('/').some((seg) => /^[a-z][a-z-]{3,}$/.test(seg))) out.push('benign:file-path');
   else if (IDENT.test(value) && value.length <= 160) out.push('benign:identifier');
   else if (WORDY.test(value) && value.split(/[-_.]/).some((w) => /^[a-z]{3,}$/i.test(w))) out.push('benign:identifier');
-  else if (LOWER_WORDS.test(value) && value.split(/[-_.:]/).filter((w) => /^[a-z]{3,}/.test(w)).length >= 2) out.push('benign:identifier');
+  else if (LOWER_WORDS.test(value) && value.split(/[-_.:]/).filter((w) => /^[a-z]{3,}/.test(w)).length >= 2 && /(?:^|[-_.:])[a-z]{5,}/.test(value))
+    out.push('benign:identifier');
   else if (camelWords(value)) out.push('benign:identifier');
   if (prose(value)) out.push('benign:prose');
   if (/^0x[0-9a-fA-F]{1,16}$/.test(value)) out.push('benign:number');
