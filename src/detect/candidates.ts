@@ -4,7 +4,7 @@ import type { CompiledDetector, CompiledEntropy, CompiledPack } from './packs/lo
 import { gateFor, type HitGate } from './gates.js';
 import { compileKeywordScanner, type KeywordScanner } from './prefilter.js';
 import type { EncodedText } from './regex.js';
-import { base64Runs, CHARSET_TABLES, findRuns, type Run } from './runs.js';
+import { base64Runs, CHARSET_TABLES, findRuns } from './runs.js';
 import { hasDigitAndLetter, shannonEntropyRange } from './entropy.js';
 import type { CandidateKind } from './context/classify.js';
 
@@ -23,12 +23,6 @@ export interface CandidateFinder {
   find(enc: EncodedText, packs?: ReadonlySet<string>): Candidate[];
   /** Every literal keyword (lower-case) of every detector: used by the stream hold-back. */
   readonly keywords: readonly string[];
-}
-
-/** Maximal runs of `member` inside `run` (at least minLen long). */
-function subRuns(text: string, run: Run, member: Uint8Array, minLen: number): Run[] {
-  if (run.end - run.start < minLen) return [];
-  return findRuns(text, member, minLen, 1 << 20, false, run.start, run.end);
 }
 
 export function createCandidateFinder(packs: readonly CompiledPack[]): CandidateFinder {
@@ -118,20 +112,22 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
       }
       if (entropyRules.length > 0) {
         const text = enc.text;
+        const check = (r: CompiledEntropy, start: number, end: number): void => {
+          const len = end - start;
+          if (len < r.minLength || len > r.maxLength) return;
+          // Random tokens mix character classes; identifiers and words do not.
+          if (r.charset !== 'hex' && !hasDigitAndLetter(text, start, end)) return;
+          if (shannonEntropyRange(text, start, end) < r.threshold) return;
+          out.push({ start, end, kind: 'entropy', detector: null, entropyRule: r, prefix: '' });
+        };
         // One pass for the widest charset; hex/alnum runs are sub-runs of base64 runs.
         for (const run of base64Runs(enc, minEntropyLen)) {
-          if (run.end - run.start > 1 << 20) continue;
+          const runLen = run.end - run.start;
+          if (runLen > 1 << 20) continue;
           for (const r of entropyRules) {
             if (only && !only.has(r.pack)) continue;
-            const subs = r.charset === 'base64' ? [run] : subRuns(text, run, CHARSET_TABLES[r.charset], r.minLength);
-            for (const m of subs) {
-              const len = m.end - m.start;
-              if (len < r.minLength || len > r.maxLength) continue;
-              // Random tokens mix character classes; identifiers and words do not.
-              if (r.charset !== 'hex' && !hasDigitAndLetter(text, m.start, m.end)) continue;
-              if (shannonEntropyRange(text, m.start, m.end) < r.threshold) continue;
-              out.push({ start: m.start, end: m.end, kind: 'entropy', detector: null, entropyRule: r, prefix: '' });
-            }
+            if (r.charset === 'base64') check(r, run.start, run.end);
+            else if (runLen >= r.minLength) for (const m of findRuns(text, CHARSET_TABLES[r.charset], r.minLength, 1 << 20, false, run.start, run.end)) check(r, m.start, m.end);
           }
         }
       }

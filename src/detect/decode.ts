@@ -96,6 +96,7 @@ function decodeBase64(run: string): string | undefined {
   const t = run.replace(/=+$/, '');
   // A real base64 blob mixes cases and digits; plain identifiers do not.
   if (!/[A-Z]/.test(t) || !/[a-z]/.test(t) || t.length % 4 === 1) return undefined;
+  if (surelyUnprintableBase64(t)) return undefined;
   const norm = t.replace(/-/g, '+').replace(/_/g, '/');
   const bytes = Buffer.from(norm, 'base64');
   if (surelyUnprintable(bytes)) return undefined;
@@ -113,6 +114,46 @@ const ALWAYS_BAD = (() => {
   for (let c = 0xf5; c <= 0xff; c++) t[c] = 1;
   return t;
 })();
+
+/** 6-bit value of each base64 / base64url character (the run alphabet), -1 for anything else. */
+const SEXTET = (() => {
+  const t = new Int8Array(128).fill(-1);
+  const abc = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+  for (let i = 0; i < abc.length; i++) t[abc.charCodeAt(i)] = i;
+  t[43] = t[45] = 62; // + -
+  t[47] = t[95] = 63; // / _
+  return t;
+})();
+
+/**
+ * surelyUnprintable() of the bytes `t` (base64 or base64url, no padding, length % 4 !== 1) decodes
+ * to, read straight from the characters: the same bytes Buffer.from decodes (full groups of four,
+ * then 1 or 2 bytes from a last group of 2 or 3), without the native call or the buffer. Most
+ * base64-alphabet runs in code are identifiers and hashes that decode to noise and stop here.
+ */
+function surelyUnprintableBase64(t: string): boolean {
+  const len = t.length;
+  const n = Math.floor((len * 3) / 4);
+  if (n < 8) return true;
+  const limit = n * 0.02;
+  let bad = 0;
+  const sextet = (i: number): number => SEXTET[t.charCodeAt(i)] ?? -1;
+  for (let i = 0; i < len; i += 4) {
+    const v0 = sextet(i);
+    const v1 = sextet(i + 1);
+    if (v0 < 0 || v1 < 0) return false; // not the alphabet: leave it to the decoder
+    if (ALWAYS_BAD[((v0 << 2) | (v1 >> 4)) & 255] === 1 && ++bad > limit) return true;
+    if (i + 2 >= len) break;
+    const v2 = sextet(i + 2);
+    if (v2 < 0) return false;
+    if (ALWAYS_BAD[((v1 << 4) | (v2 >> 2)) & 255] === 1 && ++bad > limit) return true;
+    if (i + 3 >= len) break;
+    const v3 = sextet(i + 3);
+    if (v3 < 0) return false;
+    if (ALWAYS_BAD[((v2 << 6) | v3) & 255] === 1 && ++bad > limit) return true;
+  }
+  return false;
+}
 
 /**
  * printable(bytes.toString('utf8')) is false for sure: the decoded text has at most one character
