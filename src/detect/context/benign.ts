@@ -22,9 +22,10 @@ const CODE_EXPR =
 /** Identifier-like words: camelCase / snake_case made of letters only (no digits mixed in). */
 /** Separated words and plain numbers (no segment mixing letters and digits): names, dates, slugs. */
 const WORDY = /^(?:[A-Za-z]+|\d+)(?:[-_.](?:[A-Za-z]+|\d+)){1,8}$/;
-// Lower-case words joined by - _ . : (`token-type:jwt`, `service_account_p12`: only the last word may end in
-// one or two digits); two of them 3+ letters long and one 5+ (random dashed groups rarely are).
-const LOWER_WORDS = /^[a-z]+(?:[-_.:][a-z]+){0,7}[-_.:][a-z]+\d{0,2}$/;
+// Lower-case words joined by - _ . : (`token-type:jwt`, `service_account_p12`, `storage_v1_client`): words may
+// end in one or two digits. Random dashed groups rarely read as words: two words of 3+ letters and one of 5+
+// are needed, two of 5+ when there are digits.
+const LOWER_WORDS = /^[a-z]+\d{0,2}(?:[-_.:][a-z]+\d{0,2}){1,8}$/;
 const IDENT = /^[_$]*[A-Za-z]+(?:[_-]+[A-Za-z]+)*[_$]*$/;
 
 /**
@@ -39,6 +40,15 @@ function camelWords(value: string): boolean {
   if (words.filter((w) => /^[A-Z][a-z]/.test(w)).length < 3) return false;
   const covered = words.reduce((n, w) => n + w.length, 0);
   return covered >= 0.9 * (value.match(/[A-Za-z]/g) ?? []).length;
+}
+
+function lowerWords(value: string): boolean {
+  if (!LOWER_WORDS.test(value)) return false;
+  const words = value.split(/[-_.:]/);
+  if (words.filter((w) => /^[a-z]{3,}/.test(w)).length < 2) return false;
+  // Words read as words: 5+ letters with a vowel (`zqhmt` is not one).
+  const long = words.filter((w) => /^[a-z]{5,}/.test(w) && /[aeiou]/.test(w)).length;
+  return /\d/.test(value) ? long >= 2 : long >= 1;
 }
 
 /** Natural-language text in CJK scripts (kana, hangul, ideographs): a sentence, not a credential. */
@@ -117,8 +127,7 @@ export function benignSignals({ value, before, keyName }: BenignInput): string[]
   if (value.includes('/') && value.split('/').some((seg) => /^[a-z][a-z-]{3,}$/.test(seg))) out.push('benign:file-path');
   else if (IDENT.test(value) && value.length <= 160) out.push('benign:identifier');
   else if (WORDY.test(value) && value.split(/[-_.]/).some((w) => /^[a-z]{3,}$/i.test(w))) out.push('benign:identifier');
-  else if (LOWER_WORDS.test(value) && value.split(/[-_.:]/).filter((w) => /^[a-z]{3,}/.test(w)).length >= 2 && /(?:^|[-_.:])[a-z]{5,}/.test(value))
-    out.push('benign:identifier');
+  else if (lowerWords(value)) out.push('benign:identifier');
   else if (camelWords(value)) out.push('benign:identifier');
   if (prose(value)) out.push('benign:prose');
   if (/^0x[0-9a-fA-F]{1,16}$/.test(value)) out.push('benign:number');
