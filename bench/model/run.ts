@@ -162,25 +162,50 @@ async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> |
   let changed = 0;
   // What the model changed, scored against the labels: promotions to genuine and demotions from it.
   const moves = { promoted_correct: 0, promoted_wrong: 0, demoted_correct: 0, demoted_wrong: 0, timeouts: 0 };
+  const movesByType: Record<string, number> = {};
+  const genericHeadroom: Record<string, number> = {};
+  const genericPlaceholderCues: Record<string, number> = {};
   const isGold = (c: Case, f: Finding): boolean => c.secrets.some((s) => s.class === 'genuine' && s.line === f.line && s.value === f.value);
   for (const c of cases) {
     const seg = [{ path: c.id, text: c.text }];
     const ctx = { filePath: EXT_PATH[c.ext] ?? `snippet.${c.ext}` };
     const fr = engine.scanRules(seg, ctx);
-    const fm = await engine.scan(seg, ctx);
+    // includeBenign: a demotion to benign is a move too (scan() would drop it from view); the tallies
+    // below score only genuine and placeholder findings, so keeping benign ones changes no F1.
+    const fm = await engine.scan(seg, { ...ctx, includeBenign: true });
     for (const f of fm) {
       if (f.signals.includes('model:timeout')) moves.timeouts++;
       const was = f.signals.find((s) => s.startsWith('rules:'));
       if (!was) continue;
       changed++;
-      if (f.class === 'genuine') moves[isGold(c, f) ? 'promoted_correct' : 'promoted_wrong']++;
-      else if (was === 'rules:genuine') moves[isGold(c, f) ? 'demoted_wrong' : 'demoted_correct']++;
+      let move: keyof typeof moves | null = null;
+      if (f.class === 'genuine') move = isGold(c, f) ? 'promoted_correct' : 'promoted_wrong';
+      else if (was === 'rules:genuine') move = isGold(c, f) ? 'demoted_wrong' : 'demoted_correct';
+      if (move !== null) {
+        moves[move]++;
+        // Aggregate counts only (finding type and the class it moved to/from): no case is printed.
+        const k = `${move} ${f.type} ${was.slice(6)}->${f.class}`;
+        movesByType[k] = (movesByType[k] ?? 0) + 1;
+      }
+    }
+    // Headroom (counts only): how each generic/ambiguous genuine label was found, rules vs rules+model.
+    const frAll = engine.scanRules(seg, { ...ctx, includeBenign: true });
+    for (const s of c.secrets) {
+      if (s.class !== 'genuine' || !isGenericLabel(s.type ?? '')) continue;
+      const at = (fs: Finding[]): string => fs.find((f) => f.line === s.line && f.value === s.value)?.class ?? 'not-found';
+      const k = `rules ${at(frAll)} -> model ${at(fm)}`;
+      genericHeadroom[k] = (genericHeadroom[k] ?? 0) + 1;
+      // Which cues made the rules say placeholder on a labelled genuine (signal names only).
+      const ph = frAll.find((f) => f.line === s.line && f.value === s.value && f.class === 'placeholder');
+      for (const sig of ph?.signals.filter((x) => x.startsWith('placeholder:') || x === 'test-path' || x === 'doc-path' || x === 'nearby:example') ?? []) {
+        genericPlaceholderCues[sig] = (genericPlaceholderCues[sig] ?? 0) + 1;
+      }
     }
     tallyCase(rules, c, fr, strengthOf);
     tallyCase(model, c, fm, strengthOf);
   }
   await classifier.close();
-  return { cases: cases.length, rules_only: summarise(rules), rules_model: summarise(model), findings_reclassified: changed, model_moves: moves, classifier: classifier.stats() };
+  return { cases: cases.length, rules_only: summarise(rules), rules_model: summarise(model), findings_reclassified: changed, model_moves: moves, model_moves_by_type: movesByType, generic_labels_found_as: genericHeadroom, generic_labels_placeholder_cues: genericPlaceholderCues, classifier: classifier.stats() };
 }
 
 // ---------- 2. own test split ----------
@@ -406,6 +431,10 @@ async function main(): Promise<void> {
     const bs = (x: Record<string, PRF>): Record<string, { strict: PRF }> => x['by_source'] as unknown as Record<string, { strict: PRF }>;
     for (const src of Object.keys(bs(ro))) console.log(`strict ${src}`.padEnd(26), f1(bs(ro)[src]!.strict).padStart(8), f1(bs(rm)[src]!.strict).padStart(12));
     console.log('model moves', JSON.stringify(peer['model_moves']));
+    const byType = Object.entries((peer['model_moves_by_type'] ?? {}) as Record<string, number>).sort((a, b) => b[1] - a[1]);
+    for (const [k, n] of byType.slice(0, 25)) console.log(`  ${String(n).padStart(4)}  ${k}`);
+    console.log('generic/ambiguous genuine labels, found as (strict line + value):', JSON.stringify(peer['generic_labels_found_as']));
+    console.log('  cues on those the rules call placeholder:', JSON.stringify(peer['generic_labels_placeholder_cues']));
   } else console.log(JSON.stringify(peer));
   if (own) {
     console.log('\n== own test split (held-out families) ==');

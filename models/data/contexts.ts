@@ -59,6 +59,11 @@ const FILL: Record<string, readonly string[]> = {
   ini: ['[server]', 'port = 8080', 'host = 0.0.0.0', '; settings', '[logging]', 'level = info'],
   log: ['2024-05-01T10:22:31.118Z INFO  server started on :8080', '2024-05-01T10:22:32.003Z DEBUG pool size=10', 'WARN  retrying request attempt=2', '[worker-3] INFO job finished in 231ms', '2024-05-01 10:22:35,771 ERROR connection reset by peer'],
   md: ['## Configuration', '', 'Install the package:', '```bash', 'npm install acme-client', '```', 'See the docs for details.', '### Usage'],
+  pl: ['use strict;', 'use warnings;', 'use LWP::UserAgent;', 'my $ua = LWP::UserAgent->new;', 'my $timeout = 30;', '# settings', 'sub main {', '}'],
+  ex: ['import Config', 'config :logger, level: :info', '# runtime settings', 'config :acme, Acme.Repo,', '  pool_size: 10', 'import_config "#{config_env()}.exs"'],
+  dart: ["import 'package:http/http.dart' as http;", 'void main() {', '}', 'const timeout = Duration(seconds: 30);', '// app config', 'class Env {'],
+  hcl: ['terraform {', '  required_version = ">= 1.5"', '}', 'variable "region" {', '  default = "eu-west-1"', '}', '# providers', 'locals {'],
+  nginx: ['server {', '    listen 443 ssl;', '    server_name api.acme.io;', '    location / {', '        proxy_pass http://backend;', '    }', '}', '# upstream auth'],
   prose: ['Hi team,', 'Thanks!', 'Can someone take a look?', 'It started failing after the deploy yesterday.', 'Let me know if you need more info.', 'Here is what I have so far:'],
 };
 
@@ -92,7 +97,49 @@ const fam = (name: string, group: string, style: Family['style'], lang: string, 
   },
 });
 
+// Neighbours on the candidate's own line: ids, versions and public values next to a secret (and
+// secrets next to an id), so a benign word left of the value is not read as "benign" by itself.
+const NEIGHBOURS: readonly (readonly [string, (r: Rng) => string])[] = [
+  ['client_id', (r) => r.str('0123456789abcdef', 24)],
+  ['app_id', (r) => String(r.int(10000, 999999))],
+  ['user_id', (r) => String(r.int(1, 99999))],
+  ['project_id', (r) => `acme-${r.pick(['prod', 'web', 'data'])}-${r.int(100, 999)}`],
+  ['public_key', (r) => `pk_${r.str('abcdefghijklmnopqrstuvwxyz0123456789', 20)}`],
+  ['version', (r) => `${r.int(1, 5)}.${r.int(0, 20)}.${r.int(0, 9)}`],
+  ['image', () => 'acme/api:1.4.2'],
+  ['cache_ttl', (r) => String(r.int(30, 3600))],
+  ['account_sid', (r) => `AC${r.str('0123456789abcdef', 32)}`],
+  ['username', (r) => r.pick(['deploy', 'svc-api', 'admin@acme.io', 'ci-bot'])],
+  ['region', (r) => r.pick(['us-east-1', 'eu-west-1', 'ap-south-1'])],
+  ['tenant_id', (r) => `${r.str('0123456789abcdef', 8)}-${r.str('0123456789abcdef', 4)}-4${r.str('0123456789abcdef', 3)}-a${r.str('0123456789abcdef', 3)}-${r.str('0123456789abcdef', 12)}`],
+];
+
+function pairFamily(name: string, group: string, style: Family['style'], lang: string, ext: string, paths: readonly string[], line: (nk: string, nv: string, k: string, first: boolean) => string): Family {
+  return {
+    name,
+    group,
+    style,
+    render(r, key, pk) {
+      const [nk0, nv] = r.pick(NEIGHBOURS);
+      const nk = style === 'camel' ? nk0.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()) : style === 'upper' ? nk0.toUpperCase() : nk0;
+      return { text: wrap(r, lang, line(nk, nv(r), key, r.chance(0.7))), filePath: pathFor(r, pk, paths, ext) };
+    },
+  };
+}
+
 export const FAMILIES: Family[] = [
+  pairFamily('json-inline-pair', 'config-json', 'snake', 'yaml', 'json', ['config/client.json', 'auth.json'], (nk, nv, k, first) =>
+    first ? `{"${nk}": "${nv}", "${k}": "${SLOT}"}` : `{"${k}": "${SLOT}", "${nk}": "${nv}"}`),
+  pairFamily('py-call-pair', 'code-python', 'snake', 'py', 'py', ['app/integrations.py', 'jobs/export.py'], (nk, nv, k, first) =>
+    first ? `client = ApiClient(${nk}="${nv}", ${k}="${SLOT}")` : `client = ApiClient(${k}="${SLOT}", ${nk}="${nv}")`),
+  pairFamily('oauth-query-pair', 'log', 'snake', 'log', 'log', ['logs/oauth.log', 'logs/gateway.log'], (nk, nv, k, first) =>
+    `POST /oauth/token?grant_type=client_credentials&${first ? `${nk}=${nv}&${k}=${SLOT}` : `${k}=${SLOT}&${nk}=${nv}`} 200`),
+  pairFamily('yaml-flow-pair', 'config-yaml', 'camel', 'yaml', 'yaml', ['config/integrations.yaml'], (nk, nv, k, first) =>
+    first ? `acme: { ${nk}: "${nv}", ${k}: "${SLOT}" }` : `acme: { ${k}: "${SLOT}", ${nk}: "${nv}" }`),
+  pairFamily('env-oneline-pair', 'code-shell', 'upper', 'sh', 'sh', ['scripts/dev.sh', 'bin/start.sh'], (nk, nv, k, first) =>
+    first ? `${nk}=${nv} ${k}=${SLOT} node server.js` : `${k}=${SLOT} ${nk}=${nv} node server.js`),
+  pairFamily('js-object-pair', 'code-js', 'camel', 'js', 'ts', ['src/integrations/acme.ts'], (nk, nv, k, first) =>
+    first ? `const acme = new Acme({ ${nk}: '${nv}', ${k}: '${SLOT}' });` : `const acme = new Acme({ ${k}: '${SLOT}', ${nk}: '${nv}' });`),
   fam('py-assign', 'code-python', 'upper', 'py', 'py', ['app/settings.py', 'config.py', 'src/app/config.py'], (k) => `${k} = "${SLOT}"`),
   fam('py-dict', 'code-python', 'snake', 'py', 'py', ['app/config.py', 'settings/base.py'], (k) => `CONFIG = {\n    "${k}": "${SLOT}",\n    "timeout": 30,\n}`),
   fam('py-kwarg', 'code-python', 'snake', 'py', 'py', ['client.py', 'scripts/sync.py'], (k) => `client = Client(${k}='${SLOT}', region="us-east-1")`),
@@ -155,4 +202,31 @@ export const FAMILIES: Family[] = [
   fam('groovy-jenkins', 'config-ci', 'upper', 'java', 'groovy', ['Jenkinsfile'], (k) => `    environment {\n        ${k} = '${SLOT}'\n    }`),
   fam('prose-bare', 'chat', 'none', 'prose', 'txt', [''], () => `${SLOT}`),
   fam('log-bare', 'log', 'none', 'log', 'log', ['logs/app.log'], () => `2024-05-01T10:22:33.412Z DEBUG processed ${SLOT} in 12ms`),
+  // ---- Round 2 (issue 5): more languages and config formats for generic assignments ----
+  fam('perl-my', 'code-perl', 'snake', 'pl', 'pl', ['lib/Acme/Client.pm', 'script/sync.pl'], (k) => `my $${k} = '${SLOT}';`),
+  fam('elixir-config', 'code-elixir', 'snake', 'ex', 'exs', ['config/prod.exs', 'config/runtime.exs'], (k) => `config :acme, Acme.Client,\n  ${k}: "${SLOT}",\n  timeout: 30_000`),
+  fam('dart-const', 'code-dart', 'camel', 'dart', 'dart', ['lib/config.dart', 'lib/env.dart'], (k) => `  static const String ${k} = '${SLOT}';`),
+  fam('go-setenv', 'code-go', 'upper', 'go', 'go', ['cmd/worker/main.go', 'internal/setup.go'], (k) => `\tos.Setenv("${k}", "${SLOT}")`),
+  fam('java-setprop', 'code-java', 'dot', 'java', 'java', ['src/main/java/com/acme/Bootstrap.java'], (k) => `        System.setProperty("${k}", "${SLOT}");`),
+  fam('py-headers', 'code-python', 'kebab', 'py', 'py', ['app/clients/http.py', 'sync.py'], (k) => `headers = {\n    "Content-Type": "application/json",\n    "X-${k}": "${SLOT}",\n}`),
+  fam('js-axios', 'code-js', 'kebab', 'js', 'js', ['src/api/client.js', 'lib/http.js'], (k) => `const api = axios.create({\n  baseURL: 'https://api.acme.io',\n  headers: { 'x-${k}': '${SLOT}' },\n});`),
+  fam('ts-class-field', 'code-js', 'camel', 'js', 'ts', ['src/services/payments.ts', 'src/lib/mailer.ts'], (k) => `export class Client {\n  private readonly ${k} = '${SLOT}';\n}`),
+  fam('php-env-default', 'code-php', 'upper', 'php', 'php', ['config/mail.php', 'config/database.php'], (k) => `    '${k.toLowerCase()}' => env('${k}', '${SLOT}'),`),
+  fam('cs-connstr', 'code-csharp', 'pascal', 'cs', 'cs', ['Data/DbFactory.cs'], (k) => `        var conn = "Server=sql01;Database=orders;User Id=app;${k}=${SLOT};";`),
+  fam('spring-yaml', 'config-yaml', 'kebab', 'yaml', 'yml', ['src/main/resources/application-prod.yml'], (k) => `spring:\n  datasource:\n    username: app\n    ${k}: ${SLOT}`),
+  fam('helm-values', 'config-k8s', 'camel', 'yaml', 'yaml', ['charts/api/values.yaml', 'helm/values-prod.yaml'], (k) => `global:\n  image:\n    tag: 1.4.2\napi:\n  credentials:\n    ${k}: ${SLOT}`),
+  fam('ansible-vars', 'config-yaml', 'snake', 'yaml', 'yml', ['group_vars/all.yml', 'roles/db/defaults/main.yml'], (k) => `app_user: deploy\nvault_${k}: "${SLOT}"`),
+  fam('hcl-provider', 'config-terraform', 'snake', 'hcl', 'tf', ['providers.tf', 'infra/main.tf'], (k) => `provider "acme" {\n  endpoint = "https://api.acme.io"\n  ${k} = "${SLOT}"\n}`),
+  fam('nginx-header', 'config-nginx', 'kebab', 'nginx', 'conf', ['nginx/conf.d/api.conf', 'deploy/nginx.conf'], (k) => `        proxy_set_header X-${k} "${SLOT}";`),
+  fam('systemd-env', 'config-systemd', 'upper', 'ini', 'service', ['deploy/acme-api.service', 'etc/systemd/system/worker.service'], (k) => `[Service]\nEnvironment="${k}=${SLOT}"\nExecStart=/usr/bin/acme-api`),
+  fam('docker-run', 'code-shell', 'upper', 'sh', 'sh', ['scripts/run-local.sh', 'Makefile'], (k) => `docker run -d --name api -e ${k}=${SLOT} -p 8080:8080 acme/api:latest`),
+  fam('kubectl-literal', 'code-shell', 'kebab', 'sh', 'sh', ['scripts/bootstrap.sh', 'ops/create-secrets.sh'], (k) => `kubectl create secret generic api --from-literal=${k}=${SLOT} -n prod`),
+  fam('cli-flag', 'code-shell', 'kebab', 'sh', 'sh', ['scripts/sync.sh', 'ci/publish.sh'], (k) => `./bin/acme-cli deploy --region eu-west-1 --${k}=${SLOT}`),
+  fam('properties-colon', 'config-properties', 'dot', 'ini', 'properties', ['config/app.properties', 'gradle.properties'], (k) => `${k}: ${SLOT}`),
+  fam('json-nested', 'config-json', 'camel', 'yaml', 'json', ['config/default.json', 'secrets.json'], (k) => `{\n  "auth": {\n    "provider": "acme",\n    "credentials": {\n      "${k}": "${SLOT}"\n    }\n  }\n}`),
+  fam('xml-element', 'config-xml', 'camel', 'yaml', 'xml', ['conf/settings.xml', 'src/main/resources/beans.xml'], (k) => `<server>\n  <id>acme</id>\n  <${k}>${SLOT}</${k}>\n</server>`),
+  fam('chat-json-paste', 'chat', 'camel', 'prose', 'txt', [''], (k) => `this is my config, what's wrong?\n\n{\n  "${k}": "${SLOT}",\n  "endpoint": "https://api.acme.io"\n}`),
+  fam('chat-error', 'chat', 'snake', 'prose', 'txt', [''], (k) => `I keep getting 403 Forbidden from the API even though I set ${k} to ${SLOT} in the dashboard. Any ideas?`),
+  fam('chat-env-dump', 'chat', 'upper', 'prose', 'txt', [''], (k) => `output of printenv:\nHOME=/home/dev\n${k}=${SLOT}\nPATH=/usr/local/bin:/usr/bin`),
+  fam('log-json', 'log', 'camel', 'log', 'log', ['logs/app.jsonl'], (k) => `{"level":"debug","ts":"2024-05-01T10:22:33Z","msg":"outgoing request","${k}":"${SLOT}","status":200}`),
 ];

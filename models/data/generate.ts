@@ -13,7 +13,7 @@ import { FAMILIES, SLOT, styleKey, type Family, type PathKind } from './contexts
 import { NearDupFilter } from './dedupe.js';
 import { harvestRealText } from './realtext.js';
 import { fnv1a, makeRng, type Rng } from './rng.js';
-import { benign, genuine, placeholder, randomShaped, type Val } from './values.js';
+import { benign, benignUnderSecretName, chosenPassword, genuine, placeholder, randomShaped, testModeKey, WEAK_PASSWORDS, type Val } from './values.js';
 import { loadRuleScanner, type RuleScanner } from './rule-scanner.js';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -25,6 +25,8 @@ const SECRET_KEYS = [
   'app_secret', 'refresh_token', 'bearer_token', 'service_account_key', 'api_token', 'secret', 'passwd', 'pwd', 'auth_key', 'access_key',
 ];
 const PASSWORD_KEYS = ['password', 'db_password', 'database_password', 'admin_password', 'smtp_password', 'redis_password', 'passwd', 'pwd', 'user_password', 'root_password'];
+// Password key names in other languages (the generic pack's password keywords cover these).
+const INTL_PASSWORD_KEYS = ['passwort', 'kennwort', 'contrasena', 'senha', 'mot_de_passe', 'motdepasse', 'wachtwoord', 'parola', 'haslo', 'sifre', 'salasana', 'db_passwort', 'senha_db'];
 const FAKE_KEYS = ['fake_api_key', 'test_token', 'dummy_password', 'mock_secret', 'example_key', 'sample_api_key', 'stub_token', 'test_secret_key', 'fake_password', 'placeholder_token', 'test_api_key', 'mock_access_token'];
 
 export interface Example {
@@ -72,20 +74,35 @@ function plan(r: Rng, fam: Family): Plan {
   let label: SecretClass = r.pick(['genuine', 'genuine', 'genuine', 'placeholder', 'placeholder', 'placeholder', 'benign', 'benign'] as const);
   if (fam.secretOnly && label === 'benign') label = r.chance(0.5) ? 'genuine' : 'placeholder';
   const pathKind: PathKind = r.chance(0.12) ? 'test' : r.chance(0.08) ? 'doc' : 'prod';
+  const pwKey = (): string => (r.chance(0.15) ? r.pick(INTL_PASSWORD_KEYS) : r.pick(PASSWORD_KEYS));
   if (label === 'genuine') {
-    const val = genuine(r);
-    const key = keyed ? (val.kind === 'password' && r.chance(0.7) ? r.pick(PASSWORD_KEYS) : r.pick(SECRET_KEYS)) : null;
+    // A provider's test/sandbox key is a real credential of a test account: genuine (issue 5).
+    if (r.chance(0.08)) {
+      const tk = testModeKey(r);
+      return { label, val: tk, key: keyed ? r.pick(tk.keys) : null, pathKind };
+    }
+    let val = genuine(r);
+    // Passwords people choose (words + digits + symbols), not only random strings.
+    if (val.kind === 'password' && r.chance(0.5)) val = { ...val, value: chosenPassword(r), kind: 'chosen-password' };
+    const key = keyed ? (val.kind === 'password' || val.kind === 'chosen-password' ? (r.chance(0.7) ? pwKey() : r.pick(SECRET_KEYS)) : r.pick(SECRET_KEYS)) : null;
     return { label, val, key, pathKind };
   }
   if (label === 'placeholder') {
     const u = r.next();
-    if (u < 0.78 || !keyed) return { label, val: placeholder(r), key: keyed ? r.pick(SECRET_KEYS) : null, pathKind };
+    // Known weak/example passwords under password names (changeme, password123, <your-password>).
+    if (keyed && u < 0.14) return { label, val: { value: r.pick(WEAK_PASSWORDS), type: 'generic', strong: false, kind: 'weak-password' }, key: pwKey(), pathKind };
+    if (u < 0.8 || !keyed) return { label, val: placeholder(r), key: keyed ? r.pick(SECRET_KEYS) : null, pathKind };
     // A random value is a placeholder when its own name says it is fake (test-versus-production cue).
     return { label, val: r.chance(0.5) ? randomShaped(r) : genuine(r), key: r.pick(FAKE_KEYS), pathKind: r.chance(0.6) ? 'test' : pathKind };
   }
-  const b = benign(r);
   const u = r.next();
-  if (u < 0.25 && keyed) {
+  if (keyed && u < 0.12) {
+    // An id, hash, time or reference under a secret-ish name (api_key_id, token_hash, secret_name).
+    const b = benignUnderSecretName(r);
+    return { label, val: b.val, key: b.key, pathKind };
+  }
+  const b = benign(r);
+  if (u < 0.36 && keyed) {
     // A random-looking value under a benign name (hash, id, digest): only the context says benign.
     const rv = randomShaped(r);
     return { label, val: rv, key: r.pick(['checksum', 'sha256', 'commit_sha', 'etag', 'content_hash', 'request_id', 'trace_id', 'build_id', 'cache_key', 'fingerprint', 'revision', 'image_digest']), pathKind };

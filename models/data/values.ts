@@ -35,7 +35,7 @@ function jwt(r: Rng): string {
 }
 
 export function genuine(r: Rng): Val {
-  const k = r.int(0, 27);
+  const k = r.int(0, 28);
   switch (k) {
     case 0:
       return { value: `sk-proj-${r.str(B64URL, r.int(74, 156))}`, type: 'openai-api-key', strong: true, kind: 'openai' };
@@ -88,6 +88,9 @@ export function genuine(r: Rng): Val {
       return { value: `SG.${r.str(B64URL, 22)}.${r.str(B64URL, 43)}`, type: 'sendgrid-api-key', strong: true, kind: 'sendgrid' };
     case 26:
       return { value: r.str(B32, r.pick([16, 32])), type: 'generic', strong: false, kind: 'base32' };
+    case 28:
+      // Many services issue UUID-shaped API keys/tokens (Heroku-style): under a secret name they are secrets.
+      return { value: `${r.str(HEX, 8)}-${r.str(HEX, 4)}-${r.str(HEX, 4)}-${r.str(HEX, 4)}-${r.str(HEX, 12)}`, type: 'generic', strong: false, kind: 'uuid-token' };
     default:
       return { value: `${r.str(LOWER + DIGITS, r.int(24, 40))}`, type: 'generic', strong: false, kind: 'lower-alnum' };
   }
@@ -128,10 +131,9 @@ export function placeholder(r: Rng): Val {
       kind = 'env-ref';
       break;
     case 2:
-      value = `sk_test_${r.str(ALNUM, r.int(24, 40))}`;
-      type = 'stripe-secret-key';
-      strong = true;
-      kind = 'stripe-test';
+      // Made-up test-style keys with a placeholder cue (a real test-account key is genuine: testModeKey()).
+      value = madeUpTestKey(r);
+      kind = 'test-style-fake';
       break;
     case 3: {
       const base = r.pick(['sk-', 'ghp_', 'AKIA', 'xoxb-', 'glpat-', 'sk_live_', 'AIza', '']);
@@ -241,4 +243,128 @@ export function randomShaped(r: Rng): Val {
   if (k === 1) return { value: r.str(B64, r.int(24, 60)), type: 'generic', strong: false, kind: 'base64' };
   if (k === 2) return { value: r.str(ALNUM, r.int(20, 40)), type: 'generic', strong: false, kind: 'alnum' };
   return { value: uuid(r), type: 'generic', strong: false, kind: 'uuid' };
+}
+
+// ---- Round 2 (issue 5): test-mode keys, passwords, look-alikes under secret-ish names ----
+
+/**
+ * A provider's test/sandbox key in its real format (random body): a real credential of a test account,
+ * so genuine (the rules add a `test-mode` signal and lower the severity). Formats are the providers'
+ * documented ones, as the packs match them.
+ */
+export function testModeKey(r: Rng): Val & { keys: readonly string[] } {
+  const k = r.int(0, 9);
+  const v = (value: string, type: string, keys: readonly string[]): Val & { keys: readonly string[] } => ({ value, type, strong: true, kind: 'test-mode', keys });
+  switch (k) {
+    case 0:
+    case 1:
+      return v(`sk_test_${r.chance(0.5) ? '51' + r.str(ALNUM, 97) : r.str(ALNUM, r.int(24, 34))}`, 'stripe-secret-key', ['stripe_secret_key', 'stripe_api_key', 'stripe_key', 'secret_key', 'api_key', 'stripe_secret']);
+    case 2:
+      return v(`rk_test_${r.str(ALNUM, r.int(24, 99))}`, 'stripe-restricted-key', ['stripe_restricted_key', 'stripe_key', 'api_key', 'restricted_key']);
+    case 3:
+      return v(`FLWSECK_TEST-${r.str(HEX, 32)}-X`, 'flutterwave-secret-key', ['flutterwave_secret_key', 'flw_secret_key', 'secret_key', 'flw_seckey']);
+    case 4:
+      return v(`access-sandbox-${r.str(HEX, 8)}-${r.str(HEX, 4)}-${r.str(HEX, 4)}-${r.str(HEX, 4)}-${r.str(HEX, 12)}`, 'plaid-access-token', ['plaid_access_token', 'access_token', 'plaid_token', 'item_access_token']);
+    case 5:
+      return v(`shippo_test_${r.str(HEX, 40)}`, 'shippo-api-token', ['shippo_api_token', 'shippo_token', 'api_token', 'shippo_key']);
+    case 6:
+      return v(`duffel_test_${r.str(B64URL, 43)}`, 'duffel-api-token', ['duffel_access_token', 'duffel_token', 'api_token', 'access_token']);
+    case 7:
+      return v(`rzp_test_${r.str(ALNUM, 14)}`, 'razorpay-key-id', ['razorpay_key', 'razorpay_key_id', 'rzp_key']);
+    case 8:
+      return v(`xnd_development_${r.str(B64URL, r.int(40, 60))}`, 'xendit-api-key', ['xendit_secret_key', 'xendit_api_key', 'secret_key']);
+    default:
+      return v(`klarna_test_api_${r.str(B64URL, r.int(40, 60))}`, 'klarna-api-key', ['klarna_api_key', 'klarna_key', 'api_key']);
+  }
+}
+
+/** A made-up test-style key: prefix-shaped but with a placeholder cue (sequence, filler, a word). */
+export function madeUpTestKey(r: Rng): string {
+  const pre = r.pick(['sk-test-', 'sk_test_', 'test_sk_', 'sk-test_', 'pk_test_', 'test-key-', 'rk_test_', 'FLWSECK_TEST-', 'access-sandbox-']);
+  const body = r.pick([
+    'x'.repeat(r.int(16, 32)),
+    'X'.repeat(r.int(16, 32)),
+    '0'.repeat(r.int(16, 32)),
+    '1234567890abcdef'.slice(0, r.int(10, 16)),
+    'abcdefghijklmnopqrstuvwxyz'.slice(0, r.int(10, 26)),
+    r.pick(['your_key_here', 'YOUR_SECRET_KEY', 'yourkey', 'key', 'example', 'EXAMPLE', 'dummy', 'fake', 'placeholder', 'replace_me', 'key_123', 'abc123', '...', '<key>']),
+    r.pick(['your', 'example', 'dummy', 'fake', 'mock']) + r.str(LOWER + DIGITS, r.int(6, 14)),
+    r.str(LOWER, 4).repeat(r.int(3, 6)),
+  ]);
+  return pre + body;
+}
+
+const WORDS = [
+  'maple', 'orbit', 'falcon', 'cedar', 'quartz', 'nimbus', 'copper', 'violet', 'harbor', 'lantern', 'pebble', 'thistle', 'juniper', 'walrus',
+  'tundra', 'saffron', 'mango', 'canyon', 'ember', 'glacier', 'hazel', 'indigo', 'kestrel', 'lotus', 'meadow', 'nectar', 'otter', 'pixel',
+  'quill', 'raven', 'sierra', 'tango', 'umber', 'vortex', 'willow', 'yonder', 'zephyr', 'basalt', 'cobalt', 'delta', 'fjord', 'gecko',
+];
+const cap = (w: string): string => w[0]!.toUpperCase() + w.slice(1);
+
+/** A password someone chose: words + digits + symbols, or random; never one of the known weak ones. */
+export function chosenPassword(r: Rng): string {
+  const w = (): string => (r.chance(0.6) ? cap(r.pick(WORDS)) : r.pick(WORDS));
+  const style = r.int(0, 6);
+  if (style === 0) return `${w()}${r.str(DIGITS, r.int(2, 4))}${r.pick(['!', '#', '$', '%', '&', '*', '?', '@'])}`;
+  if (style === 1) return [w(), w(), w()].join(r.pick(['-', '_', '.', ''])) + (r.chance(0.6) ? r.str(DIGITS, r.int(1, 3)) : '');
+  if (style === 2) return `${w()}${r.pick(['!', '#', '$', '%', '&', '*', '@'])}${r.str(DIGITS, r.int(1, 4))}${w()}`;
+  if (style === 3) return r.str(ALNUM + SYM, r.int(8, 14));
+  if (style === 4) {
+    // leetspeak on a word pair: still chosen, not a known example
+    const s = (w() + w()).replace(/a/g, '4').replace(/e/g, '3').replace(/o/g, '0');
+    return s + r.pick(['!', '#', '$', '']) + r.str(DIGITS, r.int(1, 3));
+  }
+  if (style === 5) return r.str(LOWER + DIGITS, r.int(8, 12)) + r.str(UPPER, 1) + r.pick(['!', '.', '-']);
+  return `${r.str(UPPER, 1)}${r.str(LOWER, r.int(3, 6))}${r.str(DIGITS, r.int(2, 4))}${r.str(LOWER, r.int(2, 4))}${r.pick(['!', '$', '#', ''])}`;
+}
+
+/** Well-known weak or example passwords (placeholders by the class definition). */
+export const WEAK_PASSWORDS = [
+  'changeme', 'change_me', 'changeit', 'password', 'password1', 'password123', 'Password1', 'Password123', 'Password123!', 'P@ssw0rd', 'P@ssword1',
+  'passw0rd', 'admin', 'admin123', 'Admin@123', 'root', 'toor', 'root123', 'secret', 'secret123', 'mysecret', 'supersecret', 'topsecret',
+  'letmein', 'letmein123', 'qwerty', 'qwerty123', 'welcome', 'Welcome1', 'welcome123', '123456', '12345678', '123456789', 'abc123', 'test',
+  'test123', 'Test@123', 'test1234', 'testpass', 'testpassword', 'pass', 'pass123', 'pass1234', 'hunter2', 'correcthorsebatterystaple',
+  'mypassword', 'mysecretpassword', 'yourpassword', 'your_password', 'your-password', '<your-password>', '<password>', '[PASSWORD]',
+  '<db-password>', 'YOUR_PASSWORD', 'YOUR_DB_PASSWORD', 'PASSWORD_HERE', 'enter-password', 'example', 'examplepassword', 'dummy', 'dummypass',
+  'guest', 'default', 'postgres', 'mysql', 'redis', 'iloveyou', 'monkey', 'dragon', 'sunshine', 'foobar', 'xxxxxx', '********', '******',
+];
+
+/**
+ * A benign value under a secret-ish key name: the name mentions key/token/secret/password but the
+ * value is an identifier, hash, time or reference (name ends in _id/_hash/_name/_version/…).
+ */
+export function benignUnderSecretName(r: Rng): { val: Val; key: string } {
+  const k = r.int(0, 11);
+  const uuid = `${r.str(HEX, 8)}-${r.str(HEX, 4)}-4${r.str(HEX, 3)}-${r.pick(['8', '9', 'a', 'b'])}${r.str(HEX, 3)}-${r.str(HEX, 12)}`;
+  const bv = (value: string, kind: string): Val => ({ value, type: 'generic', strong: false, kind });
+  switch (k) {
+    case 0:
+      return { val: bv(uuid, 'uuid'), key: r.pick(['api_key_id', 'token_id', 'secret_id', 'key_id', 'credential_id', 'kms_key_id', 'client_id', 'app_id']) };
+    case 1:
+      // A digest *labelled* as one in the value itself (sha256:…), not a bare hex string: a bare hex under
+      // a secret-ish name is too close to a real hex secret for the value alone to tell (it cost recall).
+      return { val: bv(`sha256:${r.str(HEX, 64)}`, 'sha256'), key: r.pick(['token_hash', 'password_sha256', 'secret_digest', 'api_key_hash']) };
+    case 2: {
+      const salt = r.str(B64.replace('+', '.'), 22);
+      return { val: bv(`$2b$${r.pick(['10', '12'])}$${salt}${r.str(B64.replace('+', '.'), 31)}`, 'bcrypt-hash'), key: r.pick(['password_hash', 'hashed_password', 'pw_hash', 'passwordDigest', 'encrypted_password']) };
+    }
+    case 3:
+      return { val: bv(`SHA256:${r.str(B64, 43)}`, 'key-fingerprint'), key: r.pick(['key_fingerprint', 'ssh_key_fingerprint', 'host_key', 'fingerprint']) };
+    case 4:
+      return { val: bv(`${r.pick(['v', ''])}${r.int(1, 9)}`, 'version'), key: r.pick(['key_version', 'token_version', 'secret_generation']) };
+    case 5:
+      return { val: bv(`${2020 + r.int(0, 6)}-${String(r.int(1, 12)).padStart(2, '0')}-${String(r.int(1, 28)).padStart(2, '0')}T${String(r.int(0, 23)).padStart(2, '0')}:${String(r.int(0, 59)).padStart(2, '0')}:00Z`, 'timestamp'), key: r.pick(['token_expires_at', 'password_changed_at', 'key_created', 'secret_rotated_at']) };
+    case 6:
+      return { val: bv(r.pick(['prod/api/stripe', 'projects/acme/secrets/db-password/versions/3', `arn:aws:secretsmanager:us-east-1:${r.str(DIGITS, 12)}:secret:prod/app-${r.str(ALNUM, 6)}`, `kv/data/${r.pick(['app', 'billing', 'ci'])}/${r.pick(['token', 'password', 'api-key'])}`, `${r.pick(['app', 'web', 'api'])}-${r.pick(['secrets', 'credentials', 'tokens'])}`]), 'reference'), key: r.pick(['secret_name', 'secretName', 'password_secret_ref', 'token_secret', 'api_key_secret_name', 'secret_path', 'vault_path']) };
+    case 7:
+      return { val: bv(uuid, 'uuid'), key: r.pick(['idempotency_key', 'partition_key', 'row_key']) };
+    case 8:
+      return { val: bv(`${r.pick(['pk_live_', 'pk_test_'])}${r.str(ALNUM, r.int(24, 60))}`, 'stripe-publishable'), key: r.pick(['stripe_publishable_key', 'publishable_key', 'public_key', 'stripe_pk']) };
+    case 9:
+      return { val: bv(`${r.pick(['projects', 'orgs'])}/${r.pick(['acme', 'billing', 'web'])}/${r.pick(['tokens', 'keys'])}/${r.int(1, 999)}`, 'reference'), key: r.pick(['token_resource', 'key_path', 'api_key_resource']) };
+    case 10:
+      return { val: bv(`${r.pick(['v', ''])}${r.int(1, 4)}.${r.int(0, 30)}.${r.int(0, 99)}`, 'version'), key: r.pick(['token_version', 'api_key_version', 'secret_version', 'auth_api_version']) };
+    default:
+      return { val: bv(`${r.str(LOWER, r.int(3, 8))}${r.pick(['-', '_', '.'])}${r.str(LOWER, r.int(3, 8))}@${r.pick(['acme.io', 'corp.example', 'mail.internal'])}`, 'email'), key: r.pick(['auth_user', 'smtp_username', 'token_owner', 'key_owner']) };
+  }
 }
