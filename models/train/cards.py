@@ -134,8 +134,11 @@ max over the stretch just left of the value where the key name sits) + a feature
 Strong provider structure keeps the rules' class, except that a strong genuine is demoted to placeholder
 when `p(placeholder) ≥ {meta['thresholds']['strongDemotePlaceholder']}` (`strongDemotePlaceholder`; null disables; chosen with
 bench/model on an earlier model of this pipeline: own-split macro-F1 0.955 → 0.966, peer bench unchanged).
-A provider test/sandbox key the rules call genuine (signal `test-mode`) stays genuine whatever the model says:
-this model was trained when such keys were labelled placeholder (until it is retrained with the new definition).
+Provider test/sandbox keys (Stripe `sk_test_…`, Flutterwave `FLWSECK_TEST-…`, Plaid `access-sandbox-…`, …) are
+*genuine* in this model's training data (real credentials of a test account); made-up test-style values with
+placeholder cues (`sk-test-xxxx…`, `sk_test_YOUR_KEY`) are placeholders. Fusion still keeps a rules-genuine
+`test-mode` finding on the rules' class without asking the model (retrained 2026-12-04: the model agrees on all
+315 test-mode keys of the held-out split; on the peer bench the rule changes no finding — bench/RESULTS.md).
 Thresholds live in `models/leakgate-classifier.json` (`thresholds`, with optional per-pack overrides
 under `thresholds.packs`).
 
@@ -181,20 +184,28 @@ Reproduce: `node --import tsx models/data/generate.ts --seed {stats['seed']}` (w
 ## Sources
 1. **Synthetic** (`models/data/generate.ts`, `contexts.ts`, `values.ts`): {c['synthetic']} examples.
    {len(stats['families'])} context template *families* — code in Python, JavaScript/TypeScript, Go, Java, Kotlin,
-   Scala, Ruby, PHP, C#, Rust, Swift, C, Lua, R, SQL, HTML, shell, PowerShell, Dockerfile, Groovy/Jenkins; .env,
-   YAML, JSON, INI, TOML, properties, XML, Terraform, Kubernetes Secret/Deployment, docker-compose, GitHub
-   Actions, GitLab CI, .npmrc; logs, access logs, stack traces; curl commands; chat prose; README/docs;
-   test code and fixtures — filled with
+   Scala, Ruby, PHP, C#, Rust, Swift, C, Lua, R, SQL, HTML, shell, PowerShell, Dockerfile, Groovy/Jenkins, Perl,
+   Elixir, Dart; .env, YAML, JSON, INI, TOML, properties, XML, Terraform/HCL, Kubernetes Secret/Deployment, Helm
+   values, Ansible vars, Spring YAML, docker-compose, systemd units, nginx, GitHub Actions, GitLab CI, .npmrc;
+   `docker run -e`, `kubectl --from-literal`, CLI flags; logs (text and JSON lines), access logs, OAuth query
+   strings, stack traces; curl commands; chat prose (pasted configs, env dumps, error reports); README/docs;
+   test code and fixtures; one-line pairs where an id/version/public value sits next to the secret (and
+   vice versa) — filled with
    - *genuine* values: random bodies in real provider formats (OpenAI, Anthropic, GitHub, AWS, Slack, Stripe
-     live, Google, GitLab, Hugging Face, npm, SendGrid), generic hex/base64/base32/alnum keys, passwords,
-     JWTs, connection strings — under secret-like names, in production-like files;
+     live, Google, GitLab, Hugging Face, npm, SendGrid), provider *test/sandbox* keys (Stripe `sk_test_`/`rk_test_`,
+     Flutterwave `FLWSECK_TEST-`, Plaid `access-sandbox-`, Shippo, Duffel, Razorpay, Xendit, Klarna), generic
+     hex/base64/base32/alnum keys, UUID-shaped tokens, random and chosen passwords (words + digits + symbols),
+     JWTs, connection strings — under secret-like names (password names also in other languages: passwort,
+     contrasena, senha, mot_de_passe, …), in production-like files;
    - *placeholders*: template variables, env references, YOUR_X, angle brackets, masks, sequences, weak
-     words, documented example keys, `sk_test_`, filled prefixes, values marked EXAMPLE/FAKE, and random
-     values whose own name says fake/test/mock/dummy/sample;
+     words, known weak/example passwords (`changeme`, `password123`, `<your-password>`), documented example
+     keys, made-up test-style keys with placeholder cues (`sk-test-xxxx…`, `sk_test_YOUR_KEY`), filled
+     prefixes, values marked EXAMPLE/FAKE, and random values whose own name says fake/test/mock/dummy/sample;
    - *benign* look-alikes: UUIDs, git SHAs, SHA-256/MD5 digests, SRI integrity, docker digests, base64 PNG,
      SSH public keys, Stripe publishable keys, hashed file names, identifiers, minified names, ARNs,
-     trace ids, versions, wallet addresses, secret *references* (names, ARNs, vault paths), and random
-     values under hash/id/digest names.
+     trace ids, versions, wallet addresses, secret *references* (names, ARNs, vault paths), random
+     values under hash/id/digest names, and ids/hashes/times/references under secret-ish names
+     (`api_key_id`, `password_hash` bcrypt, `key_fingerprint`, `token_expires_at`, `secret_name`).
    Candidates are taken from the rule engine's `scanRules()` on each generated text when it finds the
    planted value ({c.get('engine_found', 0)}); otherwise a finding is built for the planted span ({c.get('planted', 0)}).
 2. **Real text, hard negatives** ({c['real']} examples): files in `node_modules/` and Debian's Python
