@@ -75,6 +75,22 @@ describe('committed model', () => {
     expect(rp?.signals).toContain('rules:genuine');
   });
 
+  it("votes genuine on a provider test-mode key in its real format, placeholder on a made-up test-style one", async () => {
+    // Asked directly (no 'test-mode' signal, so fusion's test-mode guard does not apply): the model's own
+    // vote follows the class definition it was trained on (a test account's key is a real credential).
+    const c = await make(modelConfig());
+    const real = `sk_test_${randomToken(32)}`;
+    const fake = 'sk_test_xxxxxxxxxxxxxxxxxxxxxxxx';
+    const realText = `import stripe\n\nstripe.api_key = "${real}"\n`;
+    const fakeText = `import stripe\n\nstripe.api_key = "${fake}"\n`;
+    const [r] = await c.refine([findingIn(realText, real, 'stripe-secret-key')], new Map([['seg', realText]]), { filePath: 'billing/client.py' });
+    const [f] = await c.refine([findingIn(fakeText, fake, 'stripe-secret-key', ['strength:weak', 'placeholder:repeated', 'placeholder:redacted'], 'placeholder')], new Map([['seg', fakeText]]), { filePath: 'billing/client.py' });
+    expect(r?.signals).toContain('model:genuine');
+    expect(r?.class).toBe('genuine');
+    expect(f?.signals).toContain('model:placeholder');
+    expect(f?.class).toBe('placeholder');
+  });
+
   it('tells a digest from a secret under the same value shape', async () => {
     const c = await make(modelConfig());
     const hex = randomBytes(32).toString('hex');
