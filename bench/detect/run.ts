@@ -2,13 +2,13 @@
 // leakgate side by side with secretlint's recommended preset; placeholder F1; rule-stage MB/s on
 // real code; false genuine findings per 10 MB of real code with no real secrets.
 // Usage: node --import tsx bench/detect/run.ts [--cases FILE] [--corpus DIR]… [--mb N] [--dump-misses N]
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
 import { createEngine } from '../../src/detect/engine.js';
 import type { Finding } from '../../src/detect/types.js';
 import { add, prf, scoreCase, type Case, type Counts, type Predicted } from './score.js';
+import { collectCorpus } from './corpus.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -89,42 +89,13 @@ if (!skipSecretlint) {
   }
 }
 
-// Throughput and false findings on real code with no real secrets.
-function collect(dir: string, budget: number, out: string[]): number {
-  let used = 0;
-  const walk = (d: string): void => {
-    if (used >= budget) return;
-    let names: string[];
-    try {
-      names = readdirSync(d).sort();
-    } catch {
-      return;
-    }
-    for (const n of names) {
-      if (used >= budget) return;
-      const p = join(d, n);
-      let st;
-      try {
-        st = statSync(p);
-      } catch {
-        continue;
-      }
-      if (st.isDirectory()) walk(p);
-      else if (/\.(py|js|mjs|cjs|ts|json|md|txt|cfg|toml|ya?ml)$/.test(n) && st.size < 2_000_000) {
-        const t = readFileSync(p, 'utf8');
-        out.push(p, t);
-        used += Buffer.byteLength(t);
-      }
-    }
-  };
-  walk(dir);
-  return used;
-}
+// Throughput and false findings on real code with no real secrets (corpus.ts: the same files every run).
 
 const corpusRows: { corpus: string; mb: number; mbPerSec: number; mbPerCpuSec: number; genuinePer10Mb: number; placeholderPer10Mb: number; sample: string[] }[] = [];
 for (const dir of corpora) {
-  const files: string[] = [];
-  const bytes = collect(dir, corpusMb * 1024 * 1024, files);
+  const corpus = collectCorpus(dir, corpusMb * 1024 * 1024);
+  const bytes = corpus.bytes;
+  const files = corpus.files.flatMap((f) => [f.path, f.text]);
   const times: number[] = [];
   // CPU time of this process as well as wall time: the machine is shared, and wall-clock MB/s moves
   // with other people's load; CPU seconds are the steadier per-core figure.
