@@ -6,6 +6,7 @@ export const ErrorCodes = {
   LG_ERR_BODY_TOO_LARGE: 'request or response body exceeds the configured limit',
   LG_ERR_BODY_MALFORMED: 'body is not valid JSON or not valid UTF-8',
   LG_ERR_DECOMPRESS: 'compressed body could not be decoded or exceeds the decompressed-size cap',
+  LG_ERR_OVERLOADED: 'request bodies in flight already fill server.maxBufferedBytes (503, Retry-After)',
   LG_ERR_ROUTE_UNKNOWN: 'no configured upstream serves this path',
   LG_ERR_UPSTREAM_UNREACHABLE: 'upstream refused or reset the connection',
   LG_ERR_UPSTREAM_TIMEOUT: 'upstream did not answer in time',

@@ -1,5 +1,6 @@
 // The one place that wires the stages together: config → upstream pools + provider adapters →
 // policy guard → the gateway's HTTP servers. Nothing else imports across stages like this.
+import { BodyBudget, defaultBodyBudgetBytes } from './proxy/body-budget.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { loadConfig, packagePath, type LoadedConfig } from './config/load.js';
@@ -64,7 +65,8 @@ export function createGateway(loaded: LoadedConfig, deps: GatewayDeps): Gateway 
     routes.set(name, { name, upstream: createUpstream(name, up), adapter: adapterFor(up.api) });
   }
   const metrics = deps.metrics ?? createMetrics();
-  const ctx: GatewayContext = { config, routes, guard: deps.guard, logger, metrics, draining: false };
+  const bodyBudget = new BodyBudget(config.server.maxBufferedBytes ?? defaultBodyBudgetBytes());
+  const ctx: GatewayContext = { config, routes, guard: deps.guard, logger, metrics, draining: false, bodyBudget };
   const passthrough = createPassthrough(ctx);
   const servers = createGatewayServers(ctx, passthrough);
   let closed: Promise<void> | null = null;

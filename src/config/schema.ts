@@ -40,6 +40,11 @@ export const ConfigSchema = z.strictObject({
       maxBodyBytes: z.number().int().positive().default(10 * 1024 * 1024),
       /** Max non-streamed response body the gateway buffers to scan. */
       maxResponseBytes: z.number().int().positive().default(32 * 1024 * 1024),
+      /**
+       * Request-body bytes held in memory at once, all requests together; a body that would pass it gets a
+       * 503 with Retry-After. null = an eighth of V8's heap limit.
+       */
+      maxBufferedBytes: z.number().int().positive().nullable().default(null),
       /** Cap on decompressed size relative to limits (bombs). */
       maxDecompressRatio: z.number().positive().default(100),
       maxJsonDepth: z.number().int().positive().default(256),

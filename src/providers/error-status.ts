@@ -10,6 +10,7 @@ export const ERROR_STATUS: Readonly<Record<ErrorKind, number>> = {
   upstream_timeout: 504,
   scan_failed: 403,
   audit_failed: 503,
+  overloaded: 503,
   internal: 500,
 };
 

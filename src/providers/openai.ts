@@ -297,6 +297,7 @@ const ERROR_CODE: Readonly<Record<ErrorKind, string>> = {
   upstream_timeout: 'leakgate_upstream_timeout',
   scan_failed: 'leakgate_scan_failed',
   audit_failed: 'leakgate_audit_failed',
+  overloaded: 'leakgate_overloaded',
   internal: 'leakgate_internal',
 };
 

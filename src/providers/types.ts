@@ -43,6 +43,7 @@ export type ErrorKind =
   | 'upstream_timeout' // 504
   | 'scan_failed' // fail-closed: scanning could not complete (403 by default)
   | 'audit_failed' // fail-closed: audit log could not be written (503)
+  | 'overloaded' // (additive) request bodies in flight fill the gateway's memory budget (503 + Retry-After)
   | 'internal'; // 500
 
 export interface ProviderAdapter {

@@ -19,6 +19,19 @@ export interface BodyLimits {
   maxBytes: number;
   /** Max decompressed/compressed ratio. */
   maxRatio: number;
+  /**
+   * Gateway-wide admission (body-budget.ts): asked for every chunk as it arrives and for the decoded
+   * size; false refuses the body with a 503 'overloaded'. Absent: no shared bound.
+   */
+  admit?: (bytes: number) => boolean;
+}
+
+function overloaded(): ProxyFailure {
+  return new ProxyFailure(
+    'LG_ERR_OVERLOADED',
+    'overloaded',
+    'the gateway is holding as many request bytes as it is allowed to (server.maxBufferedBytes); retry shortly',
+  );
 }
 
 function tooLarge(what: string, limit: number): ProxyFailure {
@@ -26,7 +39,7 @@ function tooLarge(what: string, limit: number): ProxyFailure {
 }
 
 /** Collects a stream into one Buffer, failing as soon as it passes `limit` bytes (event-driven: no async iterator). */
-export function collect(stream: Readable, limit: number, what: string): Promise<Buffer> {
+export function collect(stream: Readable, limit: number, what: string, admit?: (bytes: number) => boolean): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -40,6 +53,11 @@ export function collect(stream: Readable, limit: number, what: string): Promise<
       if (size > limit) {
         done();
         reject(tooLarge(what, limit));
+        return;
+      }
+      if (admit !== undefined && !admit(chunk.length)) {
+        done();
+        reject(overloaded());
         return;
       }
       chunks.push(chunk);
@@ -97,9 +115,12 @@ function isOverCap(err: unknown): boolean {
 export async function readRequestBody(req: IncomingMessage, limits: BodyLimits): Promise<Buffer> {
   const declared = req.headers['content-length'];
   if (declared !== undefined && Number(declared) > limits.maxBytes) throw tooLarge('request body', limits.maxBytes);
-  const raw = await collect(req, limits.maxBytes, 'request body');
+  const raw = await collect(req, limits.maxBytes, 'request body', limits.admit);
   const enc = req.headers['content-encoding'];
-  return enc === undefined ? raw : decodeContent(raw, enc, limits, 'request body');
+  if (enc === undefined) return raw;
+  const decoded = await decodeContent(raw, enc, limits, 'request body');
+  if (decoded !== raw && limits.admit !== undefined && !limits.admit(decoded.length)) throw overloaded();
+  return decoded;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });

@@ -1,4 +1,5 @@
 // What every handler of one gateway shares: frozen config, routes, the policy guard, logger, metrics.
+import type { BodyBudget } from './body-budget.js';
 import type { Config } from '../config/schema.js';
 import type { Guard, Action } from '../policy/types.js';
 import type { ProviderAdapter } from '../providers/types.js';
@@ -20,6 +21,8 @@ export interface GatewayContext {
   readonly metrics: GatewayMetrics;
   /** Set once close() starts: readiness fails and responses ask clients to close the connection. */
   draining: boolean;
+  /** Request-body bytes held at once, all requests together (server.maxBufferedBytes). */
+  readonly bodyBudget: BodyBudget;
 }
 
 /** Per-request bookkeeping for the log line and metrics (never a body or a header value). */

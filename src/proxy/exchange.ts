@@ -39,7 +39,10 @@ export async function handleScanned(ctx: GatewayContext, route: Route, target: T
   const { adapter, upstream } = route;
   const server = ctx.config.server;
   const abort = new Cancel();
+  const lease = { bytes: 0 };
   res.once('close', () => {
+    // The body is done with once the answer is (sent or abandoned): its bytes leave the budget.
+    ctx.bodyBudget.release(lease);
     if (!res.writableFinished) abort.abort();
   });
   const guard = ctx.guard.begin({ requestId: x.id, route: route.name, upstream: upstream.origin, headers: req.headers });
@@ -47,15 +50,25 @@ export async function handleScanned(ctx: GatewayContext, route: Route, target: T
 
   let body: Buffer | null | undefined = null;
   try {
-    const raw = await readRequestBody(req, { maxBytes: server.maxBodyBytes, maxRatio: server.maxDecompressRatio });
+    const raw = await readRequestBody(req, {
+      maxBytes: server.maxBodyBytes,
+      maxRatio: server.maxDecompressRatio,
+      admit: (n) => ctx.bodyBudget.reserve(lease, n),
+    });
     x.bytesIn = raw.length;
     if (raw.length > 0 || !METHODS_WITHOUT_BODY.has(x.method)) body = raw;
     if (raw.length > 0) body = await scanRequest(flow, req, raw);
   } catch (err) {
     if (err instanceof ProxyFailure) {
       await auditUnreadable(flow, err);
-      // The rest of an oversized body is never read: close the connection after answering.
-      sendProviderError(res, x, adapter, err.kind, `leakgate: ${err.message}`, { code: err.code, close: err.kind === 'too_large' });
+      // The rest of an oversized or refused body is never read: close the connection after answering.
+      // An overloaded gateway asks for a retry (the SDKs honour Retry-After on a 503).
+      const unread = err.kind === 'too_large' || err.kind === 'overloaded';
+      sendProviderError(res, x, adapter, err.kind, `leakgate: ${err.message}`, {
+        code: err.code,
+        close: unread,
+        ...(err.kind === 'overloaded' ? { retryAfterS: 1 } : {}),
+      });
       return;
     }
     if (req.destroyed || res.destroyed) return; // the client went away mid-body: nobody to answer

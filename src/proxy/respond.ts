@@ -36,10 +36,13 @@ export function sendProviderError(
   adapter: ProviderAdapter,
   kind: ErrorKind,
   message: string,
-  opts: { code?: ErrorCode; status?: number; close?: boolean } = {},
+  opts: { code?: ErrorCode; status?: number; close?: boolean; retryAfterS?: number } = {},
 ): void {
   const err = adapter.error(kind, message, opts.status);
-  send(res, x, err, opts.code, opts.close ? { connection: 'close' } : undefined);
+  const extra: Record<string, string> = {};
+  if (opts.close) extra.connection = 'close';
+  if (opts.retryAfterS !== undefined) extra['retry-after'] = String(opts.retryAfterS);
+  send(res, x, err, opts.code, extra);
 }
 
 /** For requests that match no route: no provider shape is known, so an OpenAI-like one (most clients parse it). */
