@@ -37,6 +37,8 @@ const server = createServer((req, res) => {
   req.on('end', () => forward(req, res, Buffer.concat(parts)));
 });
 server.keepAliveTimeout = 60_000;
+// Exit cleanly on SIGINT so --cpu-prof writes its profile (bench/proxy/profile.ts stops targets this way).
+process.on('SIGINT', () => process.exit(0));
 server.listen(0, '127.0.0.1', () => process.send?.({ port: (server.address() as AddressInfo).port }));
 
 // The runner asks for CPU time around each load phase: CPU per request is robust to a busy machine.

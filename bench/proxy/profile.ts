@@ -1,6 +1,7 @@
 // CPU profile of leakgate on one case: starts the bench upstream and leakgate (node --cpu-prof) and
 // drives sequential requests, then prints the top self-time functions of the profile.
-//   node --import tsx bench/proxy/profile.ts [--case long|sse|chat|secrets] [--n 40] [--guard real|allow]
+//   node --import tsx bench/proxy/profile.ts [--case long|sse|chat|secrets] [--n 40] [--guard real|allow|pass]
+// --guard pass profiles the plain pass-through baseline (passthrough.ts), for a side-by-side reading.
 // The .cpuprofile is written under bench/proxy/out/ (open it in Chrome DevTools for the full tree).
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
@@ -40,7 +41,7 @@ const body = (i: number): string => {
 
 const up = await start('upstream.ts', []);
 const before = new Set(readdirSync(outDir));
-const lg = await start('leakgate.ts', [up.url, values.guard === 'allow' ? 'allow' : 'real'], ['--cpu-prof', `--cpu-prof-dir=${outDir}`]);
+const lg = await start(values.guard === 'pass' ? 'passthrough.ts' : 'leakgate.ts', values.guard === 'pass' ? [up.url] : [up.url, values.guard === 'allow' ? 'allow' : 'real'], ['--cpu-prof', `--cpu-prof-dir=${outDir}`]);
 const agent = new Agent({ connections: 1 });
 const t0 = process.hrtime.bigint();
 for (let i = 0; i < Number(values.n); i++) {
