@@ -98,9 +98,7 @@ function decodeBase64(run: string): string | undefined {
   if (!/[A-Z]/.test(t) || !/[a-z]/.test(t) || t.length % 4 === 1) return undefined;
   if (surelyUnprintableBase64(t)) return undefined;
   const norm = t.replace(/-/g, '+').replace(/_/g, '/');
-  const bytes = Buffer.from(norm, 'base64');
-  if (surelyUnprintable(bytes)) return undefined;
-  const out = bytes.toString('utf8');
+  const out = Buffer.from(norm, 'base64').toString('utf8');
   return printable(out) ? out : undefined;
 }
 
@@ -126,10 +124,13 @@ const SEXTET = (() => {
 })();
 
 /**
- * surelyUnprintable() of the bytes `t` (base64 or base64url, no padding, length % 4 !== 1) decodes
- * to, read straight from the characters: the same bytes Buffer.from decodes (full groups of four,
- * then 1 or 2 bytes from a last group of 2 or 3), without the native call or the buffer. Most
- * base64-alphabet runs in code are identifiers and hashes that decode to noise and stop here.
+ * printable() of what `t` (base64 or base64url, no padding, length % 4 !== 1) decodes to is false for
+ * sure: read straight from the characters (the same bytes Buffer.from decodes: full groups of four,
+ * then 1 or 2 bytes from a last group of 2 or 3), without the native call or the string. The decoded
+ * text has at most one character per byte and at least one bad character per ALWAYS_BAD byte, so when
+ * those bytes alone exceed 2% of the byte count they exceed 2% of the text. Most base64-alphabet runs
+ * in code are identifiers and hashes that decode to noise and stop here; anything else (including a
+ * character outside the alphabet) is left to the decoder and printable().
  */
 function surelyUnprintableBase64(t: string): boolean {
   const len = t.length;
@@ -152,20 +153,6 @@ function surelyUnprintableBase64(t: string): boolean {
     if (v3 < 0) return false;
     if (ALWAYS_BAD[((v2 << 6) | v3) & 255] === 1 && ++bad > limit) return true;
   }
-  return false;
-}
-
-/**
- * printable(bytes.toString('utf8')) is false for sure: the decoded text has at most one character
- * per byte and at least one bad character per ALWAYS_BAD byte, so when those bytes alone exceed 2%
- * of the byte count they exceed 2% of the text. Random blobs (most base64-alphabet runs in code)
- * are rejected here without building the string.
- */
-function surelyUnprintable(bytes: Uint8Array): boolean {
-  if (bytes.length < 8) return true;
-  const limit = bytes.length * 0.02;
-  let bad = 0;
-  for (let i = 0; i < bytes.length; i++) if (ALWAYS_BAD[bytes[i] as number] === 1 && ++bad > limit) return true;
   return false;
 }
 
