@@ -1,6 +1,5 @@
 // The one place that wires the stages together: config → upstream pools + provider adapters →
 // policy guard → the gateway's HTTP servers. Nothing else imports across stages like this.
-import { BodyBudget, defaultBodyBudgetBytes } from './proxy/body-budget.js';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import { loadConfig, packagePath, type LoadedConfig } from './config/load.js';
@@ -9,6 +8,7 @@ import { openAuditLog } from './audit/index.js';
 import { createEngine } from './detect/engine.js';
 import { createClassifier, strengthFromPacks } from './detect/model/index.js';
 import { createGuard } from './policy/index.js';
+import { BodyBudget, defaultBodyBudgetBytes } from './proxy/body-budget.js';
 import { createGuardMetrics } from './proxy/guard-metrics.js';
 import type { Guard } from './policy/types.js';
 import { adapterFor } from './providers/registry.js';

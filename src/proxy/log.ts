@@ -56,8 +56,6 @@ function onDrop(data: unknown): void {
 export interface LoggerOptions {
   /** Most bytes of log output held in memory waiting for stdout; lines beyond it are dropped and counted. */
   maxBufferBytes?: number;
-  /** File descriptor to write to (default 1, stdout). */
-  fd?: number;
 }
 
 /**
@@ -78,7 +76,7 @@ export function createLogger(level: LevelWithSilent, destination?: NodeJS.Writab
   // sonic-boom's default 16 KiB per write caps the log at a few hundred KB/s — below what 1,600 req/s
   // write. 1 MiB per write keeps up with any rate the gateway itself can reach.
   const out = pino.destination({
-    dest: options.fd ?? 1,
+    dest: 1,
     sync: false,
     minLength: 4096,
     maxWrite: 1024 * 1024,
