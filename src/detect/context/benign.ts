@@ -122,8 +122,10 @@ export function benignSignals({ value, before, keyName }: BenignInput): string[]
   if (EMAIL.test(value)) out.push('benign:email');
   // Numbers under 16 digits (counts, timestamps, ports, phone numbers, snowflake-free ids) are not credentials.
   if (VERSION.test(value) || (NUMERIC.test(value) && value.replace(/\D/g, '').length < 16)) out.push('benign:number');
-  // Dotted random segments (`pat.x8k2….q9z…`) are tokens, not member access: code segments hold few digits.
-  if ((CODE_EXPR.test(value) && !value.split('.').some((seg) => seg.length >= 12 && seg.replace(/\D/g, '').length >= 4)) || /^[\w$]+\?\.|[.(]$/.test(value)) out.push('benign:code');
+  // Dotted random segments (`pat.x8k2….q9z…`, a JWT-like `header.payload.`) are tokens, not member access or a
+  // trailing `.`: code segments hold few digits.
+  const randomSegment = value.split('.').some((seg) => seg.length >= 12 && seg.replace(/\D/g, '').length >= 4);
+  if (!randomSegment && (CODE_EXPR.test(value) || /^[\w$]+\?\.|[.(]$/.test(value))) out.push('benign:code');
   if (value.includes('/') && value.split('/').some((seg) => /^[a-z][a-z-]{3,}$/.test(seg))) out.push('benign:file-path');
   else if (IDENT.test(value) && value.length <= 160) out.push('benign:identifier');
   else if (WORDY.test(value) && value.split(/[-_.]/).some((w) => /^[a-z]{3,}$/i.test(w))) out.push('benign:identifier');

@@ -1,0 +1,57 @@
+// Round-3 rule changes: a quoted or unquoted value assigned to a secret-like name runs over backslash
+// escapes inside it (an escape is part of the literal), but still ends at an escaped line break or quote;
+// a value whose dotted segments are random is a token even when it ends in `.` (not member access).
+import { describe, expect, it } from 'vitest';
+import { createEngine } from '../../src/detect/engine.js';
+import type { Finding } from '../../src/detect/types.js';
+import { rngFor } from '../../scripts/packs/lib.js';
+
+const engine = createEngine({ maxDecodeDepth: 0 });
+const B62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const next = rngFor('rules-round3');
+function rand(n: number, alphabet = B62): string {
+  let s = '';
+  for (let i = 0; i < n; i++) s += alphabet[Math.floor(next() * alphabet.length)];
+  return s;
+}
+// A random body that carries a few digits (as issued tokens do), so the test never depends on luck.
+const body = (n: number): string => rand(n - 3) + rand(3, '0123456789');
+
+const genuine = (text: string): Finding[] => engine.scanRules([{ path: 'p', text }]).filter((f) => f.class === 'genuine');
+
+describe('backslash escapes inside an assigned value', () => {
+  it('a quoted token with an escape inside is reported whole, in every quoting style', () => {
+    const v = `${body(24)}.${body(10)}\\q${body(9)}`;
+    for (const text of [`apiToken = "${v}";`, `api_token: '${v}'`, `token := \`${v}\``, `"auth_token": "${v}"`]) {
+      expect(genuine(text).map((f) => f.value)).toEqual([v]);
+    }
+  });
+
+  it('an unquoted token with an escape inside is reported whole', () => {
+    const v = `${body(20)}\\q${body(12)}`;
+    expect(genuine(`ACCESS_TOKEN=${v}`).map((f) => f.value)).toEqual([v]);
+  });
+
+  it('a quoted password with a backslash is one value, not a fragment', () => {
+    const v = `Tq8#${rand(4)}\\d${rand(3)}!9`;
+    expect(genuine(`db_password = "${v}"`).map((f) => f.value)).toEqual([v]);
+  });
+
+  it('an escaped newline or quote still ends the value (JSON-embedded files)', () => {
+    const v = body(24);
+    expect(genuine(`{"config.ini": "SERVICE_TOKEN=${v}\\nBACKUP_ENABLED=true"}`).map((f) => f.value)).toEqual([v]);
+    expect(genuine(`{"env": "api_token=\\"${v}\\""}`).map((f) => f.value)).toEqual([v]);
+  });
+});
+
+describe('a trailing dot is not member access when the segments are random', () => {
+  it('header.payload. style values stay tokens', () => {
+    const v = `${body(28)}.${body(20)}.`;
+    expect(genuine(`session_token = "${v}"`).map((f) => f.value)).toEqual([v]);
+  });
+
+  it('member access and call chains are still code', () => {
+    expect(genuine('api_token = "config.secrets.token."')).toEqual([]);
+    expect(genuine('auth_token = settings.apiToken.')).toEqual([]);
+  });
+});
