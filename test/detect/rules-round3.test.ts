@@ -55,3 +55,31 @@ describe('a trailing dot is not member access when the segments are random', () 
     expect(genuine('auth_token = settings.apiToken.')).toEqual([]);
   });
 });
+
+describe('provider formats widened to what the providers document', () => {
+  const HEX = '0123456789abcdef';
+  const mixedCase = (s: string): string => [...s].map((c) => (next() < 0.5 ? c.toUpperCase() : c)).join('');
+  const typeOf = (text: string): string[] => genuine(text).map((f) => f.type);
+
+  it('Sourcegraph tokens in any hex case, with an instance id or local_', () => {
+    for (const v of [`sgp_${mixedCase(rand(40, HEX))}`, `sgp_${mixedCase(rand(16, HEX))}_${mixedCase(rand(40, HEX))}`, `sgp_local_${mixedCase(rand(40, HEX))}`]) {
+      expect(genuine(v).map((f) => [f.type, f.value])).toEqual([['sourcegraph-access-token', v]]);
+    }
+  });
+
+  it('Shopify prefixed tokens take any alphanumeric 32-character body (documented as prefix + 32 characters)', () => {
+    for (const p of ['shpat_', 'shpca_', 'shppa_', 'shpss_']) {
+      const v = p + body(32);
+      expect(genuine(v).map((f) => f.value)).toEqual([v]);
+    }
+    expect(genuine('shpssSSSSS_SSSS_sssss is not a key')).toEqual([]);
+  });
+
+  it('the bare provider name is enough context for Cloudflare-shaped values, a longer name is not', () => {
+    const key = rand(37, HEX);
+    const tok = body(40);
+    expect(typeOf(`cloudflare: "${key}"`)).toEqual(['cloudflare-global-api-key']);
+    expect(typeOf(`{"cloudflare": "${tok}"}`)).toEqual(['cloudflare-api-token']);
+    expect(typeOf(`cloudflare_zone_digest: "${key}"`)).not.toContain('cloudflare-global-api-key');
+  });
+});

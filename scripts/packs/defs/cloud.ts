@@ -5,6 +5,9 @@ import { CS, draw, r, raw, uuidSeg } from '../lib.js';
 const UUID = uuidSeg();
 const b64pad = (n: number, pad: string) => raw(`[A-Za-z0-9+/]{${n}}${pad}`, (g) => draw(g, CS.b64.chars, n) + pad, 'A-Za-z0-9+/=');
 
+// `cloudflare` itself as a key name, then the operator (the value follows directly).
+const CF_BARE = '(?:^|[^\\w.-])["\']?cloudflare["\']?\\s{0,3}(?::=|=>|[:=])\\s{0,3}["\'`]?';
+
 export const cloud: Def[] = [
   // AWS
   { id: 'aws-access-key-id', provider: 'aws', desc: 'AWS long-term access key id (AKIA…, also ABIA/ACCA/A3T…)', env: 'AWS_ACCESS_KEY_ID',
@@ -106,9 +109,13 @@ export const cloud: Def[] = [
     body: ['akab-', r('lower', 16), '-', r('lower', 16)], keywords: ['akab-'], severity: 'medium', confidence: 0.9 },
   // Cloudflare
   { id: 'cloudflare-api-token', provider: 'cloudflare', desc: 'Cloudflare API token (40 chars) next to a Cloudflare key name', env: 'CLOUDFLARE_API_TOKEN',
-    ctx: 'cloudflare_?(?:api_?)?token|cf_?api_?token|cf_?token|cloudflare_?auth_?token', body: [r('b64url', 40)], keywords: ['cloudflare', 'cf_api_token', 'cf_token', 'cfapitoken'] },
+    ctx: 'cloudflare_?(?:api_?)?token|cf_?api_?token|cf_?token|cloudflare_?auth_?token', body: [r('b64url', 40)], keywords: ['cloudflare', 'cf_api_token', 'cf_token', 'cfapitoken'],
+    // The provider's name alone as the key (`cloudflare: "…"`, a secrets map keyed by provider): the value's
+    // length and alphabet are Cloudflare's, so the name is enough context. Only the bare name, not `cloudflare_zone…`.
+    ctxAlt: CF_BARE, ex2: (v) => `secrets:\n  cloudflare: "${v}"` },
   { id: 'cloudflare-global-api-key', provider: 'cloudflare', desc: 'Cloudflare global API key (37 hex) next to a Cloudflare key name', env: 'CLOUDFLARE_API_KEY',
-    ctx: 'cloudflare_?(?:global_?)?(?:api_?)?key|cf_?api_?key|x-auth-key', body: [r('hex', 37)], keywords: ['cloudflare', 'cf_api_key', 'x-auth-key'] },
+    ctx: 'cloudflare_?(?:global_?)?(?:api_?)?key|cf_?api_?key|x-auth-key', body: [r('hex', 37)], keywords: ['cloudflare', 'cf_api_key', 'x-auth-key'],
+    ctxAlt: CF_BARE, ex2: (v) => `{"cloudflare": "${v}"}` },
   { id: 'cloudflare-origin-ca-key', provider: 'cloudflare', desc: 'Cloudflare Origin CA key (v1.0-…)', env: 'CF_ORIGIN_CA_KEY',
     body: ['v1.0-', r('hex', 24), '-', r('hex', 146)], keywords: ['v1.0-'] },
   // PaaS

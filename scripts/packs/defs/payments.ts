@@ -30,10 +30,12 @@ export const payments: Def[] = [
   { id: 'adyen-api-key', provider: 'adyen', desc: 'Adyen API key (AQE…)', env: 'ADYEN_API_KEY',
     body: ['AQE', r('alnum', 4), raw('[A-Za-z0-9+/=_-]{80,250}', (g) => draw(g, CS.b64.chars, 60) + '=-' + draw(g, CS.b64.chars, 40) + '=-' + draw(g, CS.alnum.chars, 10), 'A-Za-z0-9+/=_-')],
     keywords: ['aqe'], confidence: 0.85, severity: 'critical', not: ['live_7YF2NQ4KJ5DNPKVQ2XWM6RZ3HB8TGCLS'] },
-  { id: 'shopify-access-token', provider: 'shopify', desc: 'Shopify Admin API access token (shpat_)', env: 'SHOPIFY_ACCESS_TOKEN', body: ['shpat_', r('hexAny', 32)], keywords: ['shpat_'], severity: 'critical' },
-  { id: 'shopify-custom-app-token', provider: 'shopify', desc: 'Shopify custom app access token (shpca_)', env: 'SHOPIFY_CUSTOM_APP_TOKEN', body: ['shpca_', r('hexAny', 32)], keywords: ['shpca_'], severity: 'critical' },
-  { id: 'shopify-private-app-token', provider: 'shopify', desc: 'Shopify private app password (shppa_)', env: 'SHOPIFY_PASSWORD', body: ['shppa_', r('hexAny', 32)], keywords: ['shppa_'], severity: 'critical' },
-  { id: 'shopify-shared-secret', provider: 'shopify', desc: 'Shopify app shared secret (shpss_)', env: 'SHOPIFY_API_SECRET', body: ['shpss_', r('hexAny', 32)], keywords: ['shpss_'] },
+  // Shopify documents its prefixed tokens as the prefix plus 32 characters (shopify.dev changelog, 2020), not
+  // an alphabet: issued ones are hex today, any alphanumeric body is taken so a format change is not missed.
+  { id: 'shopify-access-token', provider: 'shopify', desc: 'Shopify Admin API access token (shpat_)', env: 'SHOPIFY_ACCESS_TOKEN', body: ['shpat_', r('alnum', 32)], keywords: ['shpat_'], entropy: 3, severity: 'critical' },
+  { id: 'shopify-custom-app-token', provider: 'shopify', desc: 'Shopify custom app access token (shpca_)', env: 'SHOPIFY_CUSTOM_APP_TOKEN', body: ['shpca_', r('alnum', 32)], keywords: ['shpca_'], entropy: 3, severity: 'critical' },
+  { id: 'shopify-private-app-token', provider: 'shopify', desc: 'Shopify private app password (shppa_)', env: 'SHOPIFY_PASSWORD', body: ['shppa_', r('alnum', 32)], keywords: ['shppa_'], entropy: 3, severity: 'critical' },
+  { id: 'shopify-shared-secret', provider: 'shopify', desc: 'Shopify app shared secret (shpss_)', env: 'SHOPIFY_API_SECRET', body: ['shpss_', r('alnum', 32)], keywords: ['shpss_'], entropy: 3 },
   { id: 'razorpay-live-key-id', provider: 'razorpay', desc: 'Razorpay key id (rzp_live_; rzp_test_ is test mode); paired with a key secret', env: 'RAZORPAY_KEY_ID',
     body: [raw('rzp_(?:live|test)_', () => 'rzp_live_', 'a-z_'), r('alnum', 14)], keywords: ['rzp_live_', 'rzp_test_'], severity: 'medium', confidence: 0.9, testMode: (v) => v.replace('_live_', '_test_') },
   { id: 'razorpay-key-secret', provider: 'razorpay', desc: 'Razorpay key secret (24 alnum) next to a Razorpay key name', env: 'RAZORPAY_KEY_SECRET',

@@ -87,8 +87,10 @@ export const sourceCi: Def[] = [
     body: [r('alnum', 14), '.atlasv1.', r('b64url', 60, 70, 67)], keywords: ['.atlasv1.'], severity: 'critical' },
   { id: 'pulumi-access-token', provider: 'pulumi', desc: 'Pulumi Cloud access token (pul-)', env: 'PULUMI_ACCESS_TOKEN', body: ['pul-', r('hex', 40)], keywords: ['pul-'] },
   { id: 'postman-api-key', provider: 'postman', desc: 'Postman API key (PMAK-)', env: 'POSTMAN_API_KEY', body: ['PMAK-', r('hex', 24), '-', r('hex', 34)], keywords: ['pmak-'] },
-  { id: 'sourcegraph-access-token', provider: 'sourcegraph', desc: 'Sourcegraph access token (sgp_)', env: 'SRC_ACCESS_TOKEN',
-    body: ['sgp_', raw('(?:[a-f0-9]{16}_|local_)?[a-f0-9]{40}', (g) => draw(g, CS.hex.chars, 16) + '_' + draw(g, CS.hex.chars, 40), 'a-f0-9')], keywords: ['sgp_'] },
+  // The hex parts are matched in either case: a token copied through a case-folding tool or typed from a
+  // screenshot is still the credential (hex carries the same bits in upper or lower case).
+  { id: 'sourcegraph-access-token', provider: 'sourcegraph', desc: 'Sourcegraph access token (sgp_ + optional instance id or local_ + 40 hex, any case)', env: 'SRC_ACCESS_TOKEN',
+    body: ['sgp_', raw('(?:[a-fA-F0-9]{16}_|local_)?[a-fA-F0-9]{40}', (g) => draw(g, CS.hex.chars, 16) + '_' + draw(g, CS.hex.chars, 40), 'a-fA-F0-9')], keywords: ['sgp_'] },
   { id: 'harness-personal-access-token', provider: 'harness', desc: 'Harness personal access token (pat.<account>.<id>.<secret>)', env: 'HARNESS_API_KEY',
     body: ['pat.', r('b64url', 22), '.', r('hex', 24), '.', r('alnum', 20)], keywords: ['pat.'] },
   { id: 'harness-service-account-token', provider: 'harness', desc: 'Harness service account token (sat.<account>.<id>.<secret>)', env: 'HARNESS_SAT',
