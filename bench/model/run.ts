@@ -1,9 +1,10 @@
 // Classifier benchmark: rules-only vs rules+model side by side in one run.
-//   node --import tsx bench/model/run.ts [--cases FILE] [--dataset FILE] [--mb N]
+//   node --import tsx bench/model/run.ts [--cases FILE] [--dataset FILE] [--mb N] [--model FILE.onnx] [--meta FILE.json] [--only peer,own,latency,concurrency]
 // 1. Peer bench (/work/shared/bench/peer-dev/cases.jsonl, evaluation only): strict/lenient F1 for
 //    genuine, split into provider-format and generic/ambiguous candidates; placeholder F1.
-// 2. The model's own held-out test split (models/data/out/dataset.jsonl): per-class P/R/F1 and
-//    three-class macro-F1; rules-only vs rules+model where the engine produced the candidate.
+// 2. The model's own held-out test split (models/data/out/dataset.jsonl), and its validation split (where
+//    thresholds are picked): per-class P/R/F1, three-class macro-F1, and genuine F1 on provider-format vs
+//    generic/ambiguous candidates; rules-only vs rules+model where the engine produced the candidate.
 // 3. Latency: model inference per batch (p50/p99 at batch 1/8/64) and the added cost per MB scanned.
 // Prints a table and a JSON result; writes bench/model/out/latest.json.
 import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
@@ -15,7 +16,7 @@ import { listPackFiles, loadPackFile, type CompiledPack } from '../../src/detect
 import { FEATURE_NAMES, NUM_FEATURES, isStrong, type EncodedCandidate, type StrengthLookup } from '../../src/detect/model/features.js';
 import { fuse, modelClass } from '../../src/detect/model/fusion.js';
 import { createClassifier } from '../../src/detect/model/index.js';
-import { loadOnnxSession } from '../../src/detect/model/session.js';
+import { loadOnnxSession, type Thresholds } from '../../src/detect/model/session.js';
 import { ConfigSchema } from '../../src/config/schema.js';
 import type { Finding, SecretClass } from '../../src/detect/types.js';
 import { scoreCase, type Case, type Counts } from '../detect/score.js';
@@ -30,7 +31,8 @@ const CASES = arg('--cases', '/work/shared/bench/peer-dev/cases.jsonl');
 const DATASET = arg('--dataset', join(ROOT, 'models/data/out/dataset.jsonl'));
 // --model: another model file (its metadata next to it, .json), e.g. the previous version for a before/after.
 const MODEL = arg('--model', join(ROOT, 'models/leakgate-classifier.onnx'));
-const META = MODEL.replace(/\.onnx$/, '.json');
+// --meta: the model's metadata (thresholds) from another file, e.g. to compare fusion settings on one model.
+const META = arg('--meta', MODEL.replace(/\.onnx$/, '.json'));
 const CLASSES: SecretClass[] = ['genuine', 'placeholder', 'benign'];
 const skippedPacks: string[] = [];
 
@@ -163,6 +165,8 @@ async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> |
   // What the model changed, scored against the labels: promotions to genuine and demotions from it.
   const moves = { promoted_correct: 0, promoted_wrong: 0, demoted_correct: 0, demoted_wrong: 0, timeouts: 0 };
   const movesByType: Record<string, number> = {};
+  const movesByConfidence: Record<string, number> = {};
+  const demotionSignals: Record<string, number> = {};
   const genericHeadroom: Record<string, number> = {};
   const genericPlaceholderCues: Record<string, number> = {};
   const isGold = (c: Case, f: Finding): boolean => c.secrets.some((s) => s.class === 'genuine' && s.line === f.line && s.value === f.value);
@@ -186,6 +190,18 @@ async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> |
         // Aggregate counts only (finding type and the class it moved to/from): no case is printed.
         const k = `${move} ${f.type} ${was.slice(6)}->${f.class}`;
         movesByType[k] = (movesByType[k] ?? 0) + 1;
+        // The model's confidence in the class it moved to (binned counts): can a confidence bar separate
+        // right moves from wrong ones?
+        const bin = f.confidence >= 0.97 ? '>=0.97' : f.confidence >= 0.9 ? '0.90-0.97' : f.confidence >= 0.7 ? '0.70-0.90' : '<0.70';
+        const kb = `${move} ${bin}`;
+        movesByConfidence[kb] = (movesByConfidence[kb] ?? 0) + 1;
+        // Which rule signals the moved findings carried (signal names only; values never printed).
+        if (move.startsWith('demoted')) {
+          for (const sig of f.signals) {
+            if (sig.startsWith('model:') || sig.startsWith('rules:')) continue;
+            demotionSignals[`${move} ${sig}`] = (demotionSignals[`${move} ${sig}`] ?? 0) + 1;
+          }
+        }
       }
     }
     // Headroom (counts only): how each generic/ambiguous genuine label was found, rules vs rules+model.
@@ -205,7 +221,7 @@ async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> |
     tallyCase(model, c, fm, strengthOf);
   }
   await classifier.close();
-  return { cases: cases.length, rules_only: summarise(rules), rules_model: summarise(model), findings_reclassified: changed, model_moves: moves, model_moves_by_type: movesByType, generic_labels_found_as: genericHeadroom, generic_labels_placeholder_cues: genericPlaceholderCues, classifier: classifier.stats() };
+  return { cases: cases.length, rules_only: summarise(rules), rules_model: summarise(model), findings_reclassified: changed, model_moves: moves, model_moves_by_type: movesByType, model_moves_by_confidence: movesByConfidence, demotion_signals: demotionSignals, generic_labels_found_as: genericHeadroom, generic_labels_placeholder_cues: genericPlaceholderCues, classifier: classifier.stats() };
 }
 
 // ---------- 2. own test split ----------
@@ -221,50 +237,91 @@ interface Row {
   f: number[];
 }
 
-async function ownSplit(): Promise<Record<string, unknown> | null> {
-  if (!existsSync(DATASET)) return null;
-  const rows: Row[] = [];
-  for (const l of readFileSync(DATASET, 'utf8').split('\n')) {
-    if (!l.includes('"split":"test"')) continue;
-    rows.push(JSON.parse(l) as Row);
+/** Genuine P/R/F1 of one prediction over rows, split as the peer bench splits (finding type). */
+function genuineByGroup(rows: readonly Row[], pred: readonly SecretClass[]): Record<string, PRF> {
+  const out: Record<string, PRF> = {};
+  for (const g of ['provider', 'generic', 'all'] as const) {
+    let tp = 0;
+    let fp = 0;
+    let fn = 0;
+    rows.forEach((r, i) => {
+      if (g !== 'all' && (isGenericLabel(r.type) ? 'generic' : 'provider') !== g) return;
+      if (pred[i] === 'genuine' && r.label === 'genuine') tp++;
+      else if (pred[i] === 'genuine') fp++;
+      else if (r.label === 'genuine') fn++;
+    });
+    out[g] = prf(tp, fp, fn);
   }
-  const s = await loadOnnxSession(MODEL, META, 1);
-  const probs: Float32Array[] = [];
+  return out;
+}
+
+async function probsFor(s: Awaited<ReturnType<typeof loadOnnxSession>>, rows: readonly Row[]): Promise<Float32Array> {
+  const all = new Float32Array(rows.length * 3);
   for (let i = 0; i < rows.length; i += 256) {
     const batch: EncodedCandidate[] = rows.slice(i, i + 256).map((r) => ({ value: Int32Array.from(r.v), context: Int32Array.from(r.c), feats: Float32Array.from(r.f) }));
-    probs.push(await s.run(batch));
+    all.set(await s.run(batch), i * 3);
+  }
+  return all;
+}
+
+async function ownSplit(): Promise<Record<string, unknown> | null> {
+  if (!existsSync(DATASET)) return null;
+  const bySplit: Record<'test' | 'val', Row[]> = { test: [], val: [] };
+  for (const l of readFileSync(DATASET, 'utf8').split('\n')) {
+    const sp = l.includes('"split":"test"') ? 'test' : l.includes('"split":"val"') ? 'val' : null;
+    if (sp) bySplit[sp].push(JSON.parse(l) as Row);
+  }
+  const s = await loadOnnxSession(MODEL, META, 1);
+  const th = s.meta.thresholds;
+  const strongAt = FEATURE_NAMES.indexOf('strong_structure');
+  // Rules+model through the product's own fusion (strong structure keeps the rules' class unless
+  // demotion is configured); the encoded features carry whether the engine called it strong, and fuse()
+  // gets the same encoded features as in serving.
+  const fusedOf = (rows: readonly Row[], all: Float32Array, t: Thresholds): SecretClass[] =>
+    rows.map((r, i) => {
+      const f: Finding = {
+        path: 'x', start: 0, end: 0, line: 1, column: 1, value: '', type: 'candidate', class: r.rulesClass!, confidence: 0.5,
+        severity: 'high', detectors: [], pack: 'p', entropy: 0, signals: [r.f[strongAt] === 1 ? 'strength:strong' : 'strength:weak'],
+      };
+      return fuse(f, all.subarray(i * 3, i * 3 + 3), t, undefined, Float32Array.from(r.f)).class;
+    });
+  const out: Record<string, unknown> = {};
+  for (const split of ['test', 'val'] as const) {
+    const rows = bySplit[split];
+    const all = await probsFor(s, rows);
+    const y = rows.map((r) => r.label);
+    const pred = rows.map((_, i) => modelClass(all.subarray(i * 3, i * 3 + 3), th.genuine));
+    const o: Record<string, unknown> = { examples: rows.length, model: perClass(y, pred) };
+    const idx = rows.map((r, i) => [r, i] as const).filter(([r]) => r.rulesClass !== null);
+    const eng = idx.map(([r]) => r);
+    const engProbs = new Float32Array(eng.length * 3);
+    idx.forEach(([, i], k) => engProbs.set(all.subarray(i * 3, i * 3 + 3), k * 3));
+    if (eng.length > 0) {
+      const ye = eng.map((r) => r.label);
+      const rulesPred = eng.map((r) => r.rulesClass!);
+      const fusedPred = fusedOf(eng, engProbs, th);
+      const alonePred = idx.map(([, i]) => pred[i]!);
+      o['engine_found'] = eng.length;
+      o['engine_rules_only'] = perClass(ye, rulesPred);
+      o['engine_rules_model'] = perClass(ye, fusedPred);
+      o['engine_model_alone'] = perClass(ye, alonePred);
+      // The issue-5 split on the own data: genuine F1 on provider-format vs generic/ambiguous candidates
+      // (the finding's type through the same isGenericLabel as the peer labels).
+      o['genuine_by_group'] = { rules_only: genuineByGroup(eng, rulesPred), rules_model: genuineByGroup(eng, fusedPred), model_alone: genuineByGroup(eng, alonePred) };
+      // How the fusion moved rules-genuine findings here (labels are the generator's).
+      const moves = { promoted_correct: 0, promoted_wrong: 0, demoted_correct: 0, demoted_wrong: 0 };
+      eng.forEach((r, k) => {
+        const a = rulesPred[k]!;
+        const b = fusedPred[k]!;
+        if (a === b) return;
+        if (b === 'genuine') moves[r.label === 'genuine' ? 'promoted_correct' : 'promoted_wrong']++;
+        else if (a === 'genuine') moves[r.label === 'genuine' ? 'demoted_wrong' : 'demoted_correct']++;
+      });
+      o['fusion_moves'] = moves;
+    }
+    out[split] = o;
   }
   await s.close();
-  const all = new Float32Array(rows.length * 3);
-  let at = 0;
-  for (const p of probs) {
-    all.set(p, at);
-    at += p.length;
-  }
-  const t = s.meta.thresholds.genuine;
-  const y = rows.map((r) => r.label);
-  const pred = rows.map((_, i) => modelClass(all.subarray(i * 3, i * 3 + 3), t));
-  const out: Record<string, unknown> = { examples: rows.length, model: perClass(y, pred) };
-  const eng = rows.map((r, i) => [r, i] as const).filter(([r]) => r.rulesClass !== null);
-  if (eng.length > 0) {
-    const ye = eng.map(([r]) => r.label);
-    const strongAt = FEATURE_NAMES.indexOf('strong_structure');
-    // Rules+model through the product's own fusion (strong structure keeps the rules' class unless
-    // demotion is configured); the encoded features carry whether the engine called it strong.
-    const fused = (demote: number | null): SecretClass[] =>
-      eng.map(([r, i]) => {
-        const f: Finding = {
-          path: 'x', start: 0, end: 0, line: 1, column: 1, value: '', type: 'candidate', class: r.rulesClass!, confidence: 0.5,
-          severity: 'high', detectors: [], pack: 'p', entropy: 0, signals: [r.f[strongAt] === 1 ? 'strength:strong' : 'strength:weak'],
-        };
-        return fuse(f, all.subarray(i * 3, i * 3 + 3), { ...s.meta.thresholds, strongDemotePlaceholder: demote }).class;
-      });
-    out['engine_found'] = eng.length;
-    out['engine_rules_only'] = perClass(ye, eng.map(([r]) => r.rulesClass!));
-    out['engine_rules_model'] = perClass(ye, fused(s.meta.thresholds.strongDemotePlaceholder));
-    out['engine_rules_model_demote_0.9'] = perClass(ye, fused(0.9));
-    out['engine_model_alone'] = perClass(ye, eng.map(([, i]) => pred[i]!));
-  }
   return out;
 }
 
@@ -433,22 +490,32 @@ async function main(): Promise<void> {
     console.log('model moves', JSON.stringify(peer['model_moves']));
     const byType = Object.entries((peer['model_moves_by_type'] ?? {}) as Record<string, number>).sort((a, b) => b[1] - a[1]);
     for (const [k, n] of byType.slice(0, 25)) console.log(`  ${String(n).padStart(4)}  ${k}`);
+    console.log('model moves by confidence', JSON.stringify(peer['model_moves_by_confidence']));
     console.log('generic/ambiguous genuine labels, found as (strict line + value):', JSON.stringify(peer['generic_labels_found_as']));
     console.log('  cues on those the rules call placeholder:', JSON.stringify(peer['generic_labels_placeholder_cues']));
   } else console.log(JSON.stringify(peer));
   if (own) {
-    console.log('\n== own test split (held-out families) ==');
-    const m = own['model'] as Record<string, PRF | number>;
-    for (const c of CLASSES) {
-      const x = m[c] as PRF;
-      console.log(c.padEnd(12), `P ${x.precision.toFixed(3)}  R ${x.recall.toFixed(3)}  F1 ${x.f1.toFixed(3)}`);
-    }
-    console.log('macro-F1', m['macro_f1']);
-    if (own['engine_rules_only']) {
-      const ro = own['engine_rules_only'] as Record<string, PRF | number>;
-      const rm = own['engine_rules_model'] as Record<string, PRF | number>;
-      console.log(`engine-found subset (${String(own['engine_found'])}): rules-only macro-F1 ${String(ro['macro_f1'])} vs rules+model ${String(rm['macro_f1'])} (demote 0.9: ${String((own['engine_rules_model_demote_0.9'] as Record<string, unknown>)['macro_f1'])}; model alone ${String((own['engine_model_alone'] as Record<string, unknown>)['macro_f1'])})`);
+    for (const split of ['test', 'val'] as const) {
+      const o = own[split] as Record<string, unknown>;
+      console.log(`\n== own ${split} split (held-out families${split === 'val' ? '; fusion thresholds are picked here' : ''}) ==`);
+      const m = o['model'] as Record<string, PRF | number>;
+      for (const c of CLASSES) {
+        const x = m[c] as PRF;
+        console.log(`model alone ${c.padEnd(12)}`, `P ${x.precision.toFixed(3)}  R ${x.recall.toFixed(3)}  F1 ${x.f1.toFixed(3)}`);
+      }
+      console.log('model alone macro-F1', m['macro_f1']);
+      if (!o['engine_rules_only']) continue;
+      const ro = o['engine_rules_only'] as Record<string, PRF | number>;
+      const rm = o['engine_rules_model'] as Record<string, PRF | number>;
+      console.log(`engine-found (${String(o['engine_found'])}): macro-F1 rules ${String(ro['macro_f1'])}, rules+model ${String(rm['macro_f1'])} (model alone ${String((o['engine_model_alone'] as Record<string, unknown>)['macro_f1'])})`);
       for (const c of CLASSES) console.log(`  ${c.padEnd(12)} rules ${f1(ro[c])}  rules+model ${f1(rm[c])}`);
+      const gb = o['genuine_by_group'] as Record<string, Record<string, PRF>>;
+      for (const g of ['provider', 'generic', 'all']) {
+        const a = gb['rules_only']![g]!;
+        const b = gb['rules_model']![g]!;
+        console.log(`  genuine ${g.padEnd(9)} rules ${a.f1.toFixed(3)} (${a.precision.toFixed(3)}/${a.recall.toFixed(3)})  rules+model ${b.f1.toFixed(3)} (${b.precision.toFixed(3)}/${b.recall.toFixed(3)})`);
+      }
+      console.log('  fusion moves', JSON.stringify(o['fusion_moves']));
     }
   }
   console.log('\n== latency ==');

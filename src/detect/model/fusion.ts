@@ -2,7 +2,7 @@
 // (prefix + checksum) stays on the rules' decision without the model; generic, password and
 // entropy-only candidates reach genuine only when the model agrees (p(genuine) ≥ threshold).
 import type { Finding, SecretClass } from '../types.js';
-import { isStrong, type StrengthLookup } from './features.js';
+import { FEATURE_NAMES, isStrong, type StrengthLookup } from './features.js';
 import { CLASSES, type Thresholds } from './session.js';
 
 /**
@@ -25,14 +25,40 @@ export function needsModel(f: Finding, t: Thresholds, strengthOf?: StrengthLooku
   return f.class === 'genuine' && thresholdsFor(f.pack, t).strongDemotePlaceholder !== null;
 }
 
-export function thresholdsFor(pack: string, t: Thresholds): Omit<Thresholds, 'packs'> {
+export type PackThresholds = Required<Omit<Thresholds, 'packs'>>;
+
+export function thresholdsFor(pack: string, t: Thresholds): PackThresholds {
   const o = t.packs[pack];
+  const genuine = o?.genuine ?? t.genuine;
   return {
-    genuine: o?.genuine ?? t.genuine,
+    genuine,
     placeholder: o?.placeholder ?? t.placeholder,
     benign: o?.benign ?? t.benign,
     strongDemotePlaceholder: o?.strongDemotePlaceholder !== undefined ? o.strongDemotePlaceholder : t.strongDemotePlaceholder,
+    // A pack's own `genuine` also moves the two directions unless they are set for it.
+    promoteGenuine: o?.promoteGenuine ?? (o?.genuine !== undefined ? genuine : (t.promoteGenuine ?? genuine)),
+    keepGenuine: o?.keepGenuine ?? (o?.genuine !== undefined ? genuine : (t.keepGenuine ?? genuine)),
+    demoteNeedsCue: o?.demoteNeedsCue ?? t.demoteNeedsCue ?? false,
   };
+}
+
+// Feature indices of the cues a demotion may rest on (src/detect/model/features.ts computes them).
+const at = (name: string): number => {
+  const i = FEATURE_NAMES.indexOf(name);
+  if (i < 0) throw new Error(`feature ${name} missing`);
+  return i;
+};
+const PLACEHOLDER_CUES = ['placeholder_word', 'template_syntax', 'key_cue_fake', 'path_test', 'path_doc', 'kind_doc', 'dict_word', 'sig_placeholder', 'in_comment'].map(at);
+const BENIGN_CUES = ['uuid_shape', 'digest_shape', 'key_cue_benign', 'sig_benign'].map(at);
+
+/**
+ * Is there a cue, in the features computed from the value, its name, its file and the rules' signals, for
+ * demoting a rules-genuine finding to `to`? Without one the model would overrule the rules' genuine on the
+ * bytes alone, which is where synthetic training data transfers worst.
+ */
+export function demotionCue(to: SecretClass, feats: ArrayLike<number>): boolean {
+  const cues = to === 'placeholder' ? PLACEHOLDER_CUES : to === 'benign' ? BENIGN_CUES : [];
+  return cues.some((i) => (feats[i] ?? 0) > 0);
 }
 
 /** The model's own class for probabilities p = [genuine, placeholder, benign]. */
@@ -45,9 +71,10 @@ const round2 = (x: number): number => Math.round(x * 100) / 100;
 
 /**
  * Combine one finding with its probabilities. Adds 'model:<class>' and, when the final class differs
- * from the rules' class, 'rules:<class>' (so disagreements stay visible downstream).
+ * from the rules' class, 'rules:<class>' (so disagreements stay visible downstream). `feats`: the encoded
+ * features of the finding (needed when demoteNeedsCue is set; without them no demotion is gated).
  */
-export function fuse(f: Finding, p: ArrayLike<number>, t: Thresholds, strengthOf?: StrengthLookup): Finding {
+export function fuse(f: Finding, p: ArrayLike<number>, t: Thresholds, strengthOf?: StrengthLookup, feats?: ArrayLike<number>): Finding {
   const th = thresholdsFor(f.pack, t);
   const mc = modelClass(p, th.genuine);
   let cls: SecretClass;
@@ -56,8 +83,13 @@ export function fuse(f: Finding, p: ArrayLike<number>, t: Thresholds, strengthOf
   } else if (isStrong(f.type, f.signals, f.detectors, strengthOf)) {
     // Structure decides; the model may only demote to placeholder when configured and very sure.
     cls = f.class === 'genuine' && th.strongDemotePlaceholder !== null && (p[1] ?? 0) >= th.strongDemotePlaceholder ? 'placeholder' : f.class;
+  } else if (f.class === 'genuine') {
+    // Weak, rules-genuine: the model demotes below keepGenuine (and, when configured, only with a cue).
+    cls = modelClass(p, th.keepGenuine);
+    if (cls !== 'genuine' && th.demoteNeedsCue && feats !== undefined && !demotionCue(cls, feats)) cls = 'genuine';
   } else {
-    cls = mc;
+    // Weak, rules not genuine: the model promotes at promoteGenuine.
+    cls = modelClass(p, th.promoteGenuine);
   }
   const signals = [...f.signals, `model:${mc}`];
   if (cls !== f.class) signals.push(`rules:${f.class}`);

@@ -193,7 +193,7 @@ export async function createClassifier(config: ModelConfig, opts: ClassifierOpti
     stats.scored += idx.length;
     for (let k = 0; k < idx.length; k++) {
       const i = idx[k]!;
-      out[i] = fuse(findings[i]!, probs.subarray(k * 3, k * 3 + 3), thresholds, strengthOf);
+      out[i] = fuse(findings[i]!, probs.subarray(k * 3, k * 3 + 3), thresholds, strengthOf, enc[k]!.feats);
     }
     return out;
   }

@@ -18,6 +18,19 @@ export interface Thresholds {
   benign: number;
   /** When set, a strong (prefix/checksum) genuine is demoted to placeholder at p(placeholder) ≥ this. null: never. */
   strongDemotePlaceholder: number | null;
+  /**
+   * A weak finding the rules did *not* call genuine becomes genuine at p(genuine) ≥ this (an override of the
+   * rules; picked on the validation split for override precision). Absent: `genuine`.
+   */
+  promoteGenuine?: number;
+  /** A weak finding the rules called genuine stays genuine at p(genuine) ≥ this. Absent: `genuine`. */
+  keepGenuine?: number;
+  /**
+   * When true, a weak rules-genuine finding is demoted only if the encoded features carry a cue for the
+   * model's class (fusion.ts demotionCue): the model overrules the rules' genuine only with evidence the
+   * rules' own features can see. Absent: false.
+   */
+  demoteNeedsCue?: boolean;
   /** Per-pack overrides of the above. */
   packs: Record<string, Partial<Omit<Thresholds, 'packs'>>>;
 }
@@ -74,6 +87,9 @@ export async function readMeta(metaPath: string, modelBytes: Buffer): Promise<Mo
       placeholder: num(t.placeholder, DEFAULT_THRESHOLDS.placeholder),
       benign: num(t.benign, DEFAULT_THRESHOLDS.benign),
       strongDemotePlaceholder: typeof sd === 'number' ? sd : null,
+      ...(typeof t.promoteGenuine === 'number' && Number.isFinite(t.promoteGenuine) ? { promoteGenuine: t.promoteGenuine } : {}),
+      ...(typeof t.keepGenuine === 'number' && Number.isFinite(t.keepGenuine) ? { keepGenuine: t.keepGenuine } : {}),
+      ...(t.demoteNeedsCue === true ? { demoteNeedsCue: true } : {}),
       packs: t.packs && typeof t.packs === 'object' ? t.packs : {},
     },
   };
