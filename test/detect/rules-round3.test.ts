@@ -83,3 +83,20 @@ describe('provider formats widened to what the providers document', () => {
     expect(typeOf(`cloudflare_zone_digest: "${key}"`)).not.toContain('cloudflare-global-api-key');
   });
 });
+
+describe('context cues on names and nearby words', () => {
+  it('a secret word running on into an ordinary word is not a secret name; another secret word keeps it', () => {
+    const v = body(20);
+    expect(genuine(`minisat-master-keying: ${v}`)).toEqual([]);
+    expect(genuine(`keyboard_token_layout = "${v}"`).map((f) => f.value)).toEqual([v]);
+    expect(genuine(`authorization_token = "${v}"`).map((f) => f.value)).toEqual([v]);
+    expect(genuine(`master_key = "${v}"`).map((f) => f.value)).toEqual([v]);
+  });
+
+  it('"e.g." before a typed value marks it as an example (the cue used to need a letter right after the dot)', () => {
+    const all = (text: string): Finding[] => engine.scanRules([{ path: 'p', text }]);
+    const f = all('# e.g.) api_token = "Secr3tTok3n"');
+    expect(f.map((x) => x.signals.includes('nearby:example'))).toEqual([true]);
+    expect(f.map((x) => x.class)).toEqual(['placeholder']);
+  });
+});

@@ -91,6 +91,10 @@ const ID_NAME = /(?:^|[_.-]|[a-z0-9](?=[A-Z]))(?:id|ids|uuid|guid)$/i;
 // `object_key`). `primaryKey` is left out: Azure names its storage and Cosmos DB access keys that way.
 const STRUCTURE_KEY_NAME =
   /(?:^|[_.-]|[a-z0-9](?=[A-Z]))(?:foreign|partition|sort|sorting|range|cache|idempotency|routing|shard|lookup|dedup|dedupe|deduplication|composite|grouping|object|row|column|index|unique|cursor|i18n|translation|locale|message|label|map|dict|hot)[_.-]?key$/i;
+// A secret word that runs on into a longer, ordinary word (`master-keying`, `keyboardLayout`, `tokenizer`,
+// `author`): the name is not about a credential unless another secret word is left once those are taken out.
+const NOT_SECRET_WORD = /key(?:ing|board|boards|word|words|stroke|strokes|frame|frames|note|notes|pad|space)|tokeni[sz](?:er|ers|ed|e|ation)|author(?:s|ity|ities|ed|ship)?(?![a-z])|passage|passenger|compass|passive|bypass/gi;
+const SECRET_NAME_WORD = /secret|token|key|pass|pwd|auth|cred|bearer|salt|signature|private/i;
 // `Authorization: <scheme> ` (or a bare `authorization=`) right before the value.
 const AUTH_HEADER_BEFORE = /\bauthorization["']?\s{0,3}[:=]\s{0,3}["']?(?:[A-Za-z][\w-]{1,30}\s{1,4})?$/i;
 // Anti-forgery tokens are per-session values a page embeds for every visitor, not credentials.
@@ -100,7 +104,9 @@ export function benignSignals({ value, before, keyName }: BenignInput): string[]
   const out: string[] = [];
   if (keyName !== undefined) {
     if (PUBLIC_NAME.test(keyName) && !SECRET_WORD.test(keyName)) out.push('benign:public-name');
-    if (DESCRIPTIVE_NAME.test(keyName) || STRUCTURE_KEY_NAME.test(keyName)) out.push('benign:descriptive-name');
+    const stripped = keyName.replace(NOT_SECRET_WORD, ' ');
+    if (DESCRIPTIVE_NAME.test(keyName) || STRUCTURE_KEY_NAME.test(keyName) || (stripped !== keyName && !SECRET_NAME_WORD.test(stripped)))
+      out.push('benign:descriptive-name');
     if (ID_NAME.test(keyName) && !SECRET_WORD.test(keyName)) out.push('benign:id-name');
     if (CSRF_NAME.test(keyName)) out.push('benign:csrf-token');
   }

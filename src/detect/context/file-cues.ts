@@ -30,7 +30,9 @@ export function fileSignals(filePath: string | undefined): string[] {
   return out;
 }
 
-const NEARBY_PLACEHOLDER_WORDS = /\b(?:example|sample|dummy|fake|placeholder|not a real|mock|for testing|test (?:key|token|secret)|e\.g\.|such as|replace (?:with|this)|your own)\b/i;
+// `e.g.` ends in a dot, so it takes no closing word boundary (`\b` after `.` needs a letter next: `e.g. x`
+// and `e.g.)` never matched).
+const NEARBY_PLACEHOLDER_WORDS = /\b(?:example|sample|dummy|fake|placeholder|not a real|mock|for testing|test (?:key|token|secret)|such as|replace (?:with|this)|your own)\b|\be\.g\./i;
 
 /** `nearby:example` when the surrounding line(s) say the value is an example. */
 export function nearbySignals(context: string): string[] {
