@@ -100,3 +100,21 @@ describe('context cues on names and nearby words', () => {
     expect(f.map((x) => x.class)).toEqual(['placeholder']);
   });
 });
+
+describe('a provider prefix on a value too short for its format', () => {
+  const all = (text: string): Finding[] => engine.scanRules([{ path: 'p', text }]);
+  it('a generic match on a cut-off provider-prefixed value is a placeholder, not a genuine secret', () => {
+    for (const v of [`sq0csp-${body(10)}`, `ghp_${body(12)}`, `npm_${body(16)}`, `AIza${body(20)}`]) {
+      const f = all(`service_token = "${v}"`);
+      expect(f.map((x) => [x.value, x.class])).toEqual([[v, 'placeholder']]);
+      expect(f[0]?.signals).toContain('placeholder:truncated-format');
+    }
+  });
+
+  it('a body longer than documented (a lengthened format) and a full-length one are not demoted', () => {
+    const longer = `ghp_${body(44)}`;
+    expect(genuine(`service_token = "${longer}"`).map((f) => f.value)).toEqual([longer]);
+    const sq = `sq0csp-${body(43)}`;
+    expect(genuine(`square_secret = "${sq}"`).map((f) => f.value)).toEqual([sq]);
+  });
+});

@@ -1,6 +1,7 @@
 // The rule-based decision: combine the cues into a class and a confidence. This must stand on its
 // own (the classifier refines it; the gateway falls back to it when the model is unavailable).
 import type { SecretClass } from '../types.js';
+import { truncatedFormat } from './truncated.js';
 
 export type CandidateKind = 'provider' | 'generic' | 'entropy';
 
@@ -78,7 +79,10 @@ export function classify(input: ClassifyInput): ClassDecision {
   let conf = input.baseConfidence;
 
   if (has(HARD_BENIGN)) return { class: 'benign', confidence: 0.9, signals: added };
-  const hardPlaceholder = has(HARD_PLACEHOLDER);
+  // A generic/entropy match on a provider-prefixed value too short for that provider's format (context/truncated.ts).
+  const truncated = input.kind !== 'provider' && truncatedFormat(input.value);
+  if (truncated) added.push('placeholder:truncated-format');
+  const hardPlaceholder = truncated || has(HARD_PLACEHOLDER);
   // A hex string assigned to a token/secret/key name is the common shape of API secrets (32/40/64
   // hex); it stays a digest only when the key name itself says hash/digest/checksum (benign:digest).
   const assigned = s.has('assigned-to-keyword');
