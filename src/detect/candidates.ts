@@ -1,7 +1,7 @@
 // Stage 1: candidates. One keyword prefilter pass over the encoded segment picks the detectors
 // that can match; only those run. Entropy settings add unknown-format candidates.
 import type { CompiledDetector, CompiledEntropy, CompiledPack } from './packs/load.js';
-import { gateFor, type HitGate } from './gates.js';
+import { exactPrefixFor, gateFor, type HitGate } from './gates.js';
 import { compileKeywordScanner, type KeywordScanner } from './prefilter.js';
 import type { EncodedText } from './regex.js';
 import { base64Runs, CHARSET_TABLES, findRuns } from './runs.js';
@@ -44,9 +44,16 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
       byKeyword[ki]?.push(i);
     }
   });
-  const scanner: KeywordScanner = compileKeywordScanner(keywords);
   // Per keyword, per detector: a cheap check of the hit before it opens a regex window (gates.ts).
   const gates: (HitGate | undefined)[][] = byKeyword.map((dets, ki) => dets.map((di) => gateFor(detectors[di]?.pattern.source ?? '', keywords[ki] ?? '')));
+  // A keyword whose every detector's gate asks for the same exact-case literal: hits in another case
+  // fail all of its gates, so the scanner drops them before the callback (same windows).
+  const exact = byKeyword.map((dets, ki) => {
+    const prefixes = dets.map((di) => exactPrefixFor(detectors[di]?.pattern.source ?? '', keywords[ki] ?? ''));
+    const first = prefixes[0];
+    return first !== undefined && prefixes.every((p) => p === first) ? first : undefined;
+  });
+  const scanner: KeywordScanner = compileKeywordScanner(keywords, exact);
   // Detectors whose matches can span many lines (key blocks) run on the whole segment once a keyword
   // is present; the rest run only on a few lines around each keyword occurrence.
   const wide = detectors.map((d) => /\[\\s\\S\]|\\s[*+]|\\s\{\d+,\d{3,}\}|\{\d+,\}/.test(d.pattern.source));

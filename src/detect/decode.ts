@@ -92,14 +92,35 @@ function printable(s: string): boolean {
   return bad <= s.length * 0.02;
 }
 
-function decodeBase64(run: string): string | undefined {
-  const t = run.replace(/=+$/, '');
+/**
+ * The decoded text of the base64 run text[start, end), or undefined. Read in place: most runs in
+ * code are identifiers and hashes that stop at the case test or the unprintable bound, so the run
+ * is sliced (and its padding stripped) only when it is actually decoded.
+ */
+function decodeBase64At(text: string, start: number, end: number): string | undefined {
+  let e = end;
+  while (e > start && text.charCodeAt(e - 1) === 61) e--;
+  const len = e - start;
   // A real base64 blob mixes cases and digits; plain identifiers do not.
-  if (!/[A-Z]/.test(t) || !/[a-z]/.test(t) || t.length % 4 === 1) return undefined;
-  if (surelyUnprintableBase64(t)) return undefined;
-  const norm = t.replace(/-/g, '+').replace(/_/g, '/');
+  if (len % 4 === 1 || !hasUpperAndLower(text, start, e)) return undefined;
+  if (surelyUnprintableBase64(text, start, e)) return undefined;
+  const norm = text.slice(start, e).replace(/-/g, '+').replace(/_/g, '/');
   const out = Buffer.from(norm, 'base64').toString('utf8');
   return printable(out) ? out : undefined;
+}
+
+/** Does text[start, end) hold an ASCII upper-case and an ASCII lower-case letter? */
+function hasUpperAndLower(text: string, start: number, end: number): boolean {
+  let upper = false;
+  let lower = false;
+  for (let i = start; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 65 && c <= 90) upper = true;
+    else if (c >= 97 && c <= 122) lower = true;
+    else continue;
+    if (upper && lower) return true;
+  }
+  return false;
 }
 
 /** Bytes that are a bad character in any UTF-8 decoding: C0 controls (not tab/LF/CR), which always
@@ -124,7 +145,7 @@ const SEXTET = (() => {
 })();
 
 /**
- * printable() of what `t` (base64 or base64url, no padding, length % 4 !== 1) decodes to is false for
+ * printable() of what text[start, end) (base64 or base64url, no padding, length % 4 !== 1) decodes to is false for
  * sure: read straight from the characters (the same bytes Buffer.from decodes: full groups of four,
  * then 1 or 2 bytes from a last group of 2 or 3), without the native call or the string. The decoded
  * text has at most one character per byte and at least one bad character per ALWAYS_BAD byte, so when
@@ -132,28 +153,32 @@ const SEXTET = (() => {
  * in code are identifiers and hashes that decode to noise and stop here; anything else (including a
  * character outside the alphabet) is left to the decoder and printable().
  */
-function surelyUnprintableBase64(t: string): boolean {
-  const len = t.length;
+function surelyUnprintableBase64(text: string, start: number, end: number): boolean {
+  const len = end - start;
   const n = Math.floor((len * 3) / 4);
   if (n < 8) return true;
   const limit = n * 0.02;
   let bad = 0;
-  const sextet = (i: number): number => SEXTET[t.charCodeAt(i)] ?? -1;
-  for (let i = 0; i < len; i += 4) {
-    const v0 = sextet(i);
-    const v1 = sextet(i + 1);
+  for (let i = start; i < end; i += 4) {
+    const v0 = sextetAt(text, i);
+    const v1 = sextetAt(text, i + 1);
     if (v0 < 0 || v1 < 0) return false; // not the alphabet: leave it to the decoder
     if (ALWAYS_BAD[((v0 << 2) | (v1 >> 4)) & 255] === 1 && ++bad > limit) return true;
-    if (i + 2 >= len) break;
-    const v2 = sextet(i + 2);
+    if (i + 2 >= end) break;
+    const v2 = sextetAt(text, i + 2);
     if (v2 < 0) return false;
     if (ALWAYS_BAD[((v1 << 4) | (v2 >> 2)) & 255] === 1 && ++bad > limit) return true;
-    if (i + 3 >= len) break;
-    const v3 = sextet(i + 3);
+    if (i + 3 >= end) break;
+    const v3 = sextetAt(text, i + 3);
     if (v3 < 0) return false;
     if (ALWAYS_BAD[((v2 << 6) | v3) & 255] === 1 && ++bad > limit) return true;
   }
   return false;
+}
+
+/** SEXTET of text[i] (-1 outside the alphabet). A module function, not a per-call closure. */
+function sextetAt(text: string, i: number): number {
+  return SEXTET[text.charCodeAt(i)] ?? -1;
 }
 
 function decodeUrl(run: string): string | undefined {
@@ -176,17 +201,17 @@ function decodeEscapes(run: string): string | undefined {
 export function findEncodedRuns(enc: EncodedText, budget: DecodeBudget = decodeBudgetFor(enc.text.length)): EncodedRun[] {
   const out: EncodedRun[] = [];
   const text = enc.text;
-  const add = (encoding: Encoding, decode: (s: string) => string | undefined, ms: { start: number; end: number }[]): void => {
+  const add = (encoding: Encoding, decode: (text: string, start: number, end: number) => string | undefined, ms: { start: number; end: number }[]): void => {
     for (const m of ms) {
       if (m.end - m.start > MAX_RUN_CHARS) throw new ScanBudgetError(`an encoded run of ${m.end - m.start} characters`);
-      const decoded = decode(text.slice(m.start, m.end));
+      const decoded = decode(text, m.start, m.end);
       if (decoded === undefined || decoded.length < MIN_DECODED) continue;
       if (--budget.runs < 0) throw new ScanBudgetError('too many encoded runs to decode');
       out.push({ start: m.start, end: m.end, encoding, decoded });
     }
   };
-  add('base64', decodeBase64, base64Runs(enc, 24));
-  add('url', decodeUrl, runsAround(text, '%', (t, at) => isHex(t, at + 1, 2), (r) => /%[0-9A-Fa-f]{2}/.test(r)));
-  add('escape', decodeEscapes, runsAround(text, '\\', (t, at) => (t[at + 1] === 'u' && isHex(t, at + 2, 4)) || (t[at + 1] === 'x' && isHex(t, at + 2, 2)), (r) => /\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(r)));
+  add('base64', decodeBase64At, base64Runs(enc, 24));
+  add('url', (t, a, b) => decodeUrl(t.slice(a, b)), runsAround(text, '%', (t, at) => isHex(t, at + 1, 2), (r) => /%[0-9A-Fa-f]{2}/.test(r)));
+  add('escape', (t, a, b) => decodeEscapes(t.slice(a, b)), runsAround(text, '\\', (t, at) => (t[at + 1] === 'u' && isHex(t, at + 2, 4)) || (t[at + 1] === 'x' && isHex(t, at + 2, 2)), (r) => /\\(?:u[0-9A-Fa-f]{4}|x[0-9A-Fa-f]{2})/.test(r)));
   return out;
 }

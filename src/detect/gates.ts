@@ -292,6 +292,19 @@ function assignmentGate(source: string, keyword: string): HitGate | undefined {
   };
 }
 
+/**
+ * The exact bytes a hit of `keyword` must start with for gateFor's literal gate to pass (the
+ * literal's first min(literal, keyword) characters, in their case), or undefined when that gate
+ * does not apply. Kept next to gateFor so the two stay derived from the same test.
+ */
+export function exactPrefixFor(source: string, keyword: string): string | undefined {
+  const shape = literalShape(source);
+  if (!shape) return undefined;
+  const low = shape.literal.toLowerCase();
+  if (!(keyword.startsWith(low) || low.startsWith(keyword))) return undefined;
+  return shape.literal.slice(0, Math.min(shape.literal.length, keyword.length));
+}
+
 /** The gate for hits of `keyword` (lower-case) on a detector with this pattern; undefined = always run. */
 export function gateFor(source: string, keyword: string): HitGate | undefined {
   const shape = literalShape(source);

@@ -18,7 +18,13 @@ export interface KeywordScanner {
 
 const ASCII = 256;
 
-export function compileKeywordScanner(keywords: readonly string[]): KeywordScanner {
+/**
+ * `exact[k]`, when set, is the exact (case-sensitive) byte string an occurrence of keyword k must
+ * start with to be reported: for keywords whose every detector gate asks for an exact-case literal
+ * (`ac` is only of use as `AC…`), so the ordinary-word hits are dropped in the scan loop instead of
+ * costing a callback each.
+ */
+export function compileKeywordScanner(keywords: readonly string[], exact: readonly (string | undefined)[] = []): KeywordScanner {
   // Trie with goto maps, then BFS for failure links and merged outputs, then a dense ASCII table.
   const gotoMaps: Map<number, number>[] = [new Map()];
   const out: number[][] = [[]];
@@ -99,6 +105,10 @@ export function compileKeywordScanner(keywords: readonly string[]): KeywordScann
     const t = delta[i] as number;
     if ((out[t / width]?.length ?? 0) > 0) delta[i] = -t - 1;
   }
+  const exactBytes: (Uint8Array | undefined)[] = keywords.map((_, k) => {
+    const e = exact[k];
+    return e === undefined || e.length === 0 ? undefined : Uint8Array.from(Buffer.from(e));
+  });
   const outAt: (number[] | undefined)[] = new Array<number[] | undefined>(n * width);
   const startsAt: (number[] | undefined)[] = new Array<number[] | undefined>(n * width);
   for (let s = 0; s < n; s++) {
@@ -117,9 +127,20 @@ export function compileKeywordScanner(keywords: readonly string[]): KeywordScann
           s = -s - 1;
           const ks = outAt[s] as number[];
           const ls = startsAt[s] as number[];
-          for (let j = 0; j < ks.length; j++) onHit(i + 1 - (ls[j] as number), i + 1, ks[j] as number);
+          for (let j = 0; j < ks.length; j++) {
+            const k = ks[j] as number;
+            const start = i + 1 - (ls[j] as number);
+            const ex = exactBytes[k];
+            if (ex !== undefined && !startsWithBytes(buf, start, ex)) continue;
+            onHit(start, i + 1, k);
+          }
         }
       }
     },
   };
+}
+
+function startsWithBytes(buf: Uint8Array, at: number, bytes: Uint8Array): boolean {
+  for (let k = 0; k < bytes.length; k++) if (buf[at + k] !== bytes[k]) return false;
+  return true;
 }

@@ -45,64 +45,48 @@ export function encodeText(text: string): EncodedText {
       return rev[Math.max(0, Math.min(u, text.length))] ?? buf.length;
     },
     toUtf16(b: number): number {
-      byteMap ??= createByteMap(text, buf.length);
+      byteMap ??= createByteMap(text, buf);
       return byteMap(Math.max(0, Math.min(b, buf.length)));
     },
   };
 }
 
-/** UTF-8 length of the code point starting at text[i], and how many UTF-16 units it takes (as Buffer.from encodes it). */
-function charBytes(text: string, i: number): number {
-  const c = text.charCodeAt(i);
-  if (c < 0x80) return 1;
-  if (c < 0x800) return 2;
-  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
-    const d = text.charCodeAt(i + 1);
-    if (d >= 0xdc00 && d <= 0xdfff) return 4;
-  }
-  return 3; // BMP, or a lone surrogate encoded as U+FFFD
-}
-
 const BLOCK_BITS = 6;
+
+/** UTF-16 units a UTF-8 byte starts: 0 for a continuation byte, 2 for a 4-byte lead (a surrogate pair), else 1. */
+const UNITS = (() => {
+  const t = new Uint8Array(256);
+  for (let c = 0; c < 256; c++) t[c] = (c & 0xc0) === 0x80 ? 0 : c >= 0xf0 ? 2 : 1;
+  return t;
+})();
 
 /**
  * byte offset -> UTF-16 offset (a byte inside a code point maps to its start; byteLength maps to
- * text.length). Built lazily and sparsely: one checkpoint (char index, byte start of that char) per
- * 64-byte block, filled only as far as the highest offset asked for, then a walk of at most one
- * block. Most segments with matches are ASCII apart from a few characters, and most matches lie in
- * a few windows: a full per-byte map cost a pass and 4 bytes per byte of every such segment.
+ * text.length). `buf` is Buffer.from(text), always well-formed UTF-8 (a lone surrogate became
+ * EF BF BD, one unit), so the UTF-16 offset of a code point's first byte is the sum of UNITS over
+ * the bytes before it. Built lazily and sparsely: one checkpoint (that sum) per 64-byte block,
+ * filled only as far as the highest offset asked for, then a walk of at most one block. Most
+ * segments with matches are ASCII apart from a few characters, and most matches lie in a few
+ * windows: a full per-byte map cost a pass and 4 bytes per byte of every such segment.
  */
-function createByteMap(text: string, byteLength: number): (b: number) => number {
+function createByteMap(text: string, buf: Uint8Array): (b: number) => number {
+  const byteLength = buf.length;
   const blocks = (byteLength >> BLOCK_BITS) + 1;
-  const cpChar = new Uint32Array(blocks);
-  const cpByte = new Uint32Array(blocks);
-  let filled = 0; // checkpoints [0, filled) are set
-  let wi = 0; // walk front: char index and its byte start
-  let wb = 0;
+  const cp = new Uint32Array(blocks);
+  let filled = 1; // checkpoints [0, filled) are set; cp[0] = 0
   return (b: number): number => {
     if (b >= byteLength) return text.length;
+    while (b > 0 && ((buf[b] as number) & 0xc0) === 0x80) b--;
     const k = b >> BLOCK_BITS;
-    while (filled <= k) {
-      const edge = filled << BLOCK_BITS;
-      // Advance to the char holding byte `edge`.
-      for (;;) {
-        const n = charBytes(text, wi);
-        if (edge < wb + n) break;
-        wb += n;
-        wi += n === 4 ? 2 : 1;
-      }
-      cpChar[filled] = wi;
-      cpByte[filled] = wb;
-      filled++;
+    for (; filled <= k; filled++) {
+      let u = cp[filled - 1] as number;
+      const to = filled << BLOCK_BITS;
+      for (let q = to - (1 << BLOCK_BITS); q < to; q++) u += UNITS[buf[q] as number] as number;
+      cp[filled] = u;
     }
-    let i = cpChar[k] as number;
-    let pos = cpByte[k] as number;
-    for (;;) {
-      const n = charBytes(text, i);
-      if (b < pos + n) return i;
-      pos += n;
-      i += n === 4 ? 2 : 1;
-    }
+    let u = cp[k] as number;
+    for (let q = k << BLOCK_BITS; q < b; q++) u += UNITS[buf[q] as number] as number;
+    return u;
   };
 }
 
