@@ -75,6 +75,14 @@ describe('provider formats widened to what the providers document', () => {
     expect(genuine('shpssSSSSS_SSSS_sssss is not a key')).toEqual([]);
   });
 
+  it('1Password Secret Keys with or without the group dashes', () => {
+    const UP = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789';
+    const groups = [6, 6, 5, 5, 5, 5].map((n) => rand(n - 1, UP) + rand(1, '0123456789'));
+    for (const v of [`A3-${groups.join('-')}`, `A3-${groups[0]}-${groups.slice(1).join('')}`, `A3-${groups[0]}-${groups[1]}${groups[2]}-${groups.slice(3).join('-')}`]) {
+      expect(genuine(`OP_SECRET_KEY=${v}`).map((f) => [f.type, f.value])).toEqual([['onepassword-secret-key', v]]);
+    }
+  });
+
   it('the bare provider name is enough context for Cloudflare-shaped values, a longer name is not', () => {
     const key = rand(37, HEX);
     const tok = body(40);

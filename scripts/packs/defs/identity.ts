@@ -14,6 +14,9 @@ const vault = (p: string, id: string, what: string, min: number, gen: number): D
   id, provider: 'hashicorp', desc: `HashiCorp Vault ${what} (${p})`, env: 'VAULT_TOKEN', body: [p, r('b64url', min, 400, gen)], keywords: [p], severity: 'critical',
 });
 
+/** An optional group separator (generated with the dash). */
+const DASH = raw('-?', () => '-', '-');
+
 export const identity: Def[] = [
   { id: 'okta-api-token', provider: 'okta', desc: 'Okta API token (00 + 40) next to an Okta key name or SSWS scheme', env: 'OKTA_API_TOKEN',
     ctx: 'okta_?(?:api_?|client_?)?token|okta_?api_?key', ctxAlt: '\\bSSWS\\s{1,3}',
@@ -36,7 +39,9 @@ export const identity: Def[] = [
   { id: 'onepassword-service-account-token', provider: '1password', desc: '1Password service account token (ops_eyJ…)', env: 'OP_SERVICE_ACCOUNT_TOKEN',
     body: ['ops_eyJ', r('b64url', 250, 1000, 600), raw('={0,2}', () => '', '=')], endClass: 'A-Za-z0-9_=-', keywords: ['ops_eyj'], severity: 'critical' },
   { id: 'onepassword-secret-key', provider: '1password', desc: '1Password account Secret Key (A3-XXXXXX-XXXXXX-XXXXX-XXXXX-XXXXX-XXXXX)', env: 'OP_SECRET_KEY',
-    body: ['A3-', r('upper', 6), '-', r('upper', 6), '-', r('upper', 5), '-', r('upper', 5), '-', r('upper', 5), '-', r('upper', 5)], keywords: ['a3-'], entropy: 3.0, severity: 'critical' },
+    // The groups after the account id are for reading: 1Password takes the key with or without those dashes,
+    // and copies lose one now and then, so each is optional (the A3- prefix and the lengths stay fixed).
+    body: ['A3-', r('upper', 6), DASH, r('upper', 6), DASH, r('upper', 5), DASH, r('upper', 5), DASH, r('upper', 5), DASH, r('upper', 5)], keywords: ['a3-'], entropy: 3.0, severity: 'critical' },
   { id: 'onepassword-connect-token', provider: '1password', desc: '1Password Connect server token (JWT) next to a Connect key name', env: 'OP_CONNECT_TOKEN',
     ctx: 'op_?connect_?token', body: [jwtHeader('ES256'), '.', r('b64url', 40, 1000, 300), '.', r('b64url', 40, 200, 86)],
     checksum: 'jwt', keywords: ['op_connect', 'opconnect'], confidence: 0.85, strength: 'strong' },
