@@ -1,9 +1,9 @@
 // Stage 1: candidates. One keyword prefilter pass over the encoded segment picks the detectors
 // that can match; only those run. Entropy settings add unknown-format candidates.
 import type { CompiledDetector, CompiledEntropy, CompiledPack } from './packs/load.js';
-import { exactPrefixFor, gateFor, type HitGate } from './gates.js';
+import { anchoredHead, exactPrefixFor, gateFor, type HitGate } from './gates.js';
 import { compileKeywordScanner, type KeywordScanner } from './prefilter.js';
-import type { EncodedText } from './regex.js';
+import type { EncodedText, PatternMatch } from './regex.js';
 import { base64Runs, CHARSET_TABLES, findRuns } from './runs.js';
 import { hasDigitAndLetter, shannonEntropyRange } from './entropy.js';
 import type { CandidateKind } from './context/classify.js';
@@ -54,6 +54,17 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
     return first !== undefined && prefixes.every((p) => p === first) ? first : undefined;
   });
   const scanner: KeywordScanner = compileKeywordScanner(keywords, exact);
+  // Detectors whose every match has its secret start at a gate-passing hit of one of their keywords
+  // (gates.ts anchoredHead): instead of scanning whole windows, RE2 runs anchored at those hits, in
+  // the same windows and skipping hits inside the previous match, which is what the window scan
+  // finds (a window of a long prose line is the whole text; the anchored runs read a few bytes).
+  // head[di]: bytes before the hit where the match starts; anchorKw[ki][j]: hit positions to keep.
+  const head: (0 | 1 | undefined)[] = detectors.map((d) => {
+    const hs = d.spec.keywords.map((k) => anchoredHead(d.pattern.source, k));
+    const h = hs.find((x) => x !== undefined);
+    return h;
+  });
+  const anchorKw: boolean[][] = byKeyword.map((dets, ki) => dets.map((di) => head[di] !== undefined && anchoredHead(detectors[di]?.pattern.source ?? '', keywords[ki] ?? '') !== undefined));
   // Detectors whose matches can span many lines (key blocks) run on the whole segment once a keyword
   // is present; the rest run only on a few lines around each keyword occurrence.
   const wide = detectors.map((d) => /\[\\s\\S\]|\\s[*+]|\\s\{\d+,\d{3,}\}|\{\d+,\}/.test(d.pattern.source));
@@ -68,6 +79,7 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
       const blen = buf.length;
       // Byte windows per detector, from keyword hits: the line before to two lines after.
       const windows = new Map<number, [number, number][]>();
+      const anchors = new Map<number, number[]>();
       for (const di of always) windows.set(di, [[0, blen]]);
       // Line bounds of the current hit, computed only once a gate passes on a new line (most hits
       // are ordinary words that fail every gate).
@@ -82,6 +94,11 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
           const di = dets[j] as number;
           const gate = g?.[j];
           if (gate !== undefined && !gate(buf, start)) continue;
+          if (anchorKw[ki]?.[j] === true) {
+            const at = anchors.get(di);
+            if (at === undefined) anchors.set(di, [start]);
+            else at.push(start);
+          }
           let list = windows.get(di);
           if (list === undefined) {
             list = [];
@@ -109,8 +126,10 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
         const d = detectors[di];
         if (!d || (only && !only.has(d.pack))) continue;
         const spans = list.length > 48 ? [[0, blen] as [number, number]] : list;
+        const h = head[di];
+        const hits = h === undefined || wide[di] ? undefined : (anchors.get(di) ?? []).sort((x, y) => x - y);
         for (const [a, b] of spans) {
-          for (const m of d.pattern.matchWindow(enc, a, b)) {
+          for (const m of hits === undefined ? d.pattern.matchWindow(enc, a, b) : anchoredMatches(d, enc, a, b, hits, h ?? 0)) {
             const head = enc.text.slice(m.secretStart, m.secretStart + 24).toLowerCase();
             const prefix = d.spec.keywords.find((k) => head.startsWith(k)) ?? '';
             out.push({ start: m.secretStart, end: m.secretEnd, kind: d.generic ? 'generic' : 'provider', detector: d, entropyRule: null, prefix });
@@ -141,4 +160,32 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
       return out;
     },
   };
+}
+
+/**
+ * The matches a scan of the window [a, b) finds, for a detector whose every match starts `h`
+ * characters before a hit in `hits` (sorted; `^` at the window's start is the one empty head): RE2 anchored
+ * at each hit's start in turn, skipping starts inside the previous match.
+ */
+function anchoredMatches(d: CompiledDetector, enc: EncodedText, a: number, b: number, hits: readonly number[], h: number): PatternMatch[] {
+  const out: PatternMatch[] = [];
+  const buf = enc.buf;
+  let prevEnd = a;
+  let last = -1;
+  for (const s of hits) {
+    if (s < a || s >= b || s === last) continue;
+    last = s;
+    // The one-character head `[^…]` takes a whole code point (UTF-8: back over continuation bytes).
+    let at = s;
+    if (h === 1 && s > a) {
+      at = s - 1;
+      while (at > a && ((buf[at] as number) & 0xc0) === 0x80) at--;
+    }
+    if (at < prevEnd) continue;
+    const r = d.pattern.matchAt(enc, a, b, at);
+    if (r === undefined) continue;
+    prevEnd = r.byteEnd;
+    if (r.match) out.push(r.match);
+  }
+  return out;
 }

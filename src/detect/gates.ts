@@ -305,6 +305,23 @@ export function exactPrefixFor(source: string, keyword: string): string | undefi
   return shape.literal.slice(0, Math.min(shape.literal.length, keyword.length));
 }
 
+/**
+ * When every match of the pattern has its secret start at an occurrence of `keyword` that passes
+ * the literal gate, the characters the whole match starts before that occurrence (0 for no head or
+ * `\b`, 1 for `(?:^|[^…])`, which is `^` only at the window's start); otherwise undefined. True when the
+ * secret opens with the literal and the keyword is a prefix of it (case-insensitively: the
+ * prefilter reports every occurrence, so every secret start is a hit), and a line break may sit
+ * before the literal (a window starts after one; the gate reads the full text there).
+ */
+export function anchoredHead(source: string, keyword: string): 0 | 1 | undefined {
+  const shape = literalShape(source);
+  if (!shape) return undefined;
+  if (!shape.literal.toLowerCase().startsWith(keyword) || keyword.length === 0) return undefined;
+  if (shape.before !== undefined && shape.before[10] !== 1) return undefined;
+  if (source.startsWith('(?:^|[^')) return 1;
+  return source.startsWith('\\b(?') || source.startsWith('(?') ? 0 : undefined;
+}
+
 /** The gate for hits of `keyword` (lower-case) on a detector with this pattern; undefined = always run. */
 export function gateFor(source: string, keyword: string): HitGate | undefined {
   const shape = literalShape(source);

@@ -104,6 +104,13 @@ export interface CompiledPattern {
   matchAll(enc: EncodedText, limit?: number): PatternMatch[];
   /** Matches inside the byte window [byteStart, byteEnd) of the encoded text (offsets still text-relative). */
   matchWindow(enc: EncodedText, byteStart: number, byteEnd: number, limit?: number): PatternMatch[];
+  /**
+   * The match that starts exactly at byte `at` when the text is the byte window [byteStart, byteEnd)
+   * (RE2 anchored at `at`, the window before it as context: what a scan of the window would find
+   * there if its previous match ended at or before `at`), or undefined. `end` of the result is a
+   * UTF-16 offset; `byteEnd` (whole match end) is returned for the caller's next anchor.
+   */
+  matchAt(enc: EncodedText, byteStart: number, byteEnd: number, at: number): { match: PatternMatch | undefined; byteEnd: number } | undefined;
   /** Whole-string test (for allow lists and example checks on short strings). */
   test(value: string): boolean;
 }
@@ -193,6 +200,9 @@ export function compilePattern(source: string, opts: { requireSecret?: boolean; 
   }
   if (opts.requireSecret && !/\(\?<secret>/.test(normalised)) throw new PatternError('needs a named group (?<secret>…)');
   let testRe: RE2 | undefined;
+  // Sticky twins for matchAt, compiled on first use.
+  let sticky: RE2 | undefined;
+  let stickyBare: RE2 | undefined;
   const { stripped, secretIsWhole } = withoutCaptures(normalised);
   // Whole-match secrets need no group offsets: match bounds come from RE2's DFA (see withoutCaptures).
   let bare: RE2 | undefined;
@@ -252,6 +262,33 @@ export function compilePattern(source: string, opts: { requireSecret?: boolean; 
     matchWindow(enc: EncodedText, byteStart: number, byteEnd: number, limit = 10_000): PatternMatch[] {
       if (byteStart <= 0 && byteEnd >= enc.buf.length) return run(enc, enc.buf, 0, limit);
       return run(enc, enc.buf.subarray(byteStart, byteEnd), byteStart, limit);
+    },
+    matchAt(enc: EncodedText, byteStart: number, byteEnd: number, at: number) {
+      const sub = byteStart <= 0 && byteEnd >= enc.buf.length ? enc.buf : enc.buf.subarray(byteStart, byteEnd);
+      const base = byteStart <= 0 && byteEnd >= enc.buf.length ? 0 : byteStart;
+      if (bare !== undefined) {
+        stickyBare ??= new RE2(stripped, opts.ignoreCase ? 'yi' : 'y');
+        stickyBare.lastIndex = at - base;
+        const m = stickyBare.exec(sub);
+        stickyBare.lastIndex = 0;
+        if (m === null) return undefined;
+        const len = m[0].length;
+        const start = enc.toUtf16(base + m.index);
+        const end = enc.toUtf16(base + m.index + len);
+        return { match: len === 0 ? undefined : { start, end, secretStart: start, secretEnd: end }, byteEnd: base + m.index + len };
+      }
+      sticky ??= new RE2(normalised, opts.ignoreCase ? 'ydi' : 'yd');
+      sticky.lastIndex = at - base;
+      const m = sticky.exec(sub);
+      sticky.lastIndex = 0;
+      const whole = m?.indices?.[0];
+      if (!m || !whole) return undefined;
+      const sec = m.indices?.groups?.['secret'] ?? whole;
+      const match =
+        sec === undefined || sec[1] <= sec[0]
+          ? undefined
+          : { start: enc.toUtf16(base + whole[0]), end: enc.toUtf16(base + whole[1]), secretStart: enc.toUtf16(base + sec[0]), secretEnd: enc.toUtf16(base + sec[1]) };
+      return { match, byteEnd: base + whole[1] };
     },
     test(value: string): boolean {
       if (testRe === undefined) testRe = new RE2(normalised, opts.ignoreCase ? 'i' : '');
