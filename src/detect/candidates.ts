@@ -1,7 +1,7 @@
 // Stage 1: candidates. One keyword prefilter pass over the encoded segment picks the detectors
 // that can match; only those run. Entropy settings add unknown-format candidates.
 import type { CompiledDetector, CompiledEntropy, CompiledPack } from './packs/load.js';
-import { anchoredHead, exactPrefixFor, gateFor, type HitGate } from './gates.js';
+import { anchoredCovers, anchoredHead, exactPrefixFor, gateFor, type HitGate } from './gates.js';
 import { compileKeywordScanner, type KeywordScanner } from './prefilter.js';
 import type { EncodedText, PatternMatch } from './regex.js';
 import { base64Runs, CHARSET_TABLES, findRuns } from './runs.js';
@@ -59,11 +59,9 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
   // the same windows and skipping hits inside the previous match, which is what the window scan
   // finds (a window of a long prose line is the whole text; the anchored runs read a few bytes).
   // head[di]: bytes before the hit where the match starts; anchorKw[ki][j]: hit positions to keep.
-  const head: (0 | 1 | undefined)[] = detectors.map((d) => {
-    const hs = d.spec.keywords.map((k) => anchoredHead(d.pattern.source, k));
-    const h = hs.find((x) => x !== undefined);
-    return h;
-  });
+  const head: (0 | 1 | undefined)[] = detectors.map((d) =>
+    anchoredCovers(d.pattern.source, d.spec.keywords) ? d.spec.keywords.map((k) => anchoredHead(d.pattern.source, k)).find((x) => x !== undefined) : undefined,
+  );
   const anchorKw: boolean[][] = byKeyword.map((dets, ki) => dets.map((di) => head[di] !== undefined && anchoredHead(detectors[di]?.pattern.source ?? '', keywords[ki] ?? '') !== undefined));
   // Detectors whose matches can span many lines (key blocks) run on the whole segment once a keyword
   // is present; the rest run only on a few lines around each keyword occurrence.

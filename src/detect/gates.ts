@@ -314,12 +314,66 @@ export function exactPrefixFor(source: string, keyword: string): string | undefi
  * before the literal (a window starts after one; the gate reads the full text there).
  */
 export function anchoredHead(source: string, keyword: string): 0 | 1 | undefined {
+  if (keyword.length === 0) return undefined;
+  const m = /^(\\b|\(\?:\^\|\[\^[^\]]*\]\))?\(\?P?<secret>/.exec(source);
+  if (!m) return undefined;
+  const prefixes = secretPrefixes(source, m[0].length);
+  if (prefixes === undefined || !prefixes.some((p) => p.toLowerCase().startsWith(keyword))) return undefined;
+  // Every secret must start with a prefix some keyword of the detector opens: checked by the caller
+  // over all its keywords (anchoredCovers). Here: hits of this keyword at a secret start must reach
+  // the callback, i.e. its gate is none or the literal gate, which passes there unless a line break
+  // before it is refused (a window starts after one).
   const shape = literalShape(source);
-  if (!shape) return undefined;
-  if (!shape.literal.toLowerCase().startsWith(keyword) || keyword.length === 0) return undefined;
-  if (shape.before !== undefined && shape.before[10] !== 1) return undefined;
-  if (source.startsWith('(?:^|[^')) return 1;
-  return source.startsWith('\\b(?') || source.startsWith('(?') ? 0 : undefined;
+  const lit = shape !== undefined && exactPrefixFor(source, keyword) !== undefined;
+  if (!lit && gateFor(source, keyword) !== undefined) return undefined;
+  if (lit && shape.before !== undefined && shape.before[10] !== 1) return undefined;
+  return m[1] !== undefined && m[1] !== '\\b' ? 1 : 0;
+}
+
+/** Does every secret of the pattern start with a prefix that one of `keywords` opens (case-insensitively)? */
+export function anchoredCovers(source: string, keywords: readonly string[]): boolean {
+  const m = /^(\\b|\(\?:\^\|\[\^[^\]]*\]\))?\(\?P?<secret>/.exec(source);
+  if (!m) return false;
+  const prefixes = secretPrefixes(source, m[0].length);
+  return prefixes !== undefined && prefixes.every((p) => keywords.some((k) => k.length > 0 && anchoredHead(source, k) !== undefined && p.toLowerCase().startsWith(k)));
+}
+
+/**
+ * The literal texts the secret group's body (from `bodyStart` in `source`) must start with: leading literal characters and
+ * `(?:a|b)` groups of plain literals, expanded (at most 64); undefined when the body opens with
+ * anything else or a quantifier follows a literal part (it could be absent).
+ */
+function secretPrefixes(source: string, bodyStart: number): string[] | undefined {
+  // The secret group's body; a top-level `|` in it could open with anything.
+  const close = closeOf(source, source.lastIndexOf('(', bodyStart - 1));
+  if (close === -1) return undefined;
+  const body = source.slice(bodyStart, close);
+  if (hasTopLevelBar(body)) return undefined;
+  let out = [''];
+  let i = 0;
+  const LIT = /[A-Za-z0-9_:/=-]/;
+  for (;;) {
+    const c = body[i];
+    if (c === undefined) break;
+    if (LIT.test(c)) {
+      if (/^[?*{]/.test(body.slice(i + 1))) break;
+      out = out.map((p) => p + c);
+      i++;
+    } else if (c === '\\' && /[.\-_/+:]/.test(body[i + 1] ?? '')) {
+      if (/^[?*{]/.test(body.slice(i + 2))) break;
+      out = out.map((p) => p + (body[i + 1] as string));
+      i += 2;
+    } else if (body.startsWith('(?:', i)) {
+      const close = body.indexOf(')', i);
+      if (close === -1) return undefined;
+      const alts = body.slice(i + 3, close).split('|');
+      if (alts.some((x) => !/^[A-Za-z0-9_-]+$/.test(x)) || /^[?*{]/.test(body.slice(close + 1))) break;
+      out = out.flatMap((p) => alts.map((x) => p + x));
+      if (out.length > 64) return undefined;
+      i = close + 1;
+    } else break;
+  }
+  return out.every((p) => p.length >= 2) ? out : undefined;
 }
 
 /** The gate for hits of `keyword` (lower-case) on a detector with this pattern; undefined = always run. */
