@@ -13,7 +13,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createEngine } from '../../src/detect/engine.js';
 import { listPackFiles, loadPackFile, type CompiledPack } from '../../src/detect/packs/load.js';
-import { FEATURE_NAMES, NUM_FEATURES, isStrong, type EncodedCandidate, type StrengthLookup } from '../../src/detect/model/features.js';
+import { FEATURE_NAMES, NUM_FEATURES, encodeCandidate, isStrong, type EncodedCandidate, type StrengthLookup } from '../../src/detect/model/features.js';
 import { fuse, modelClass } from '../../src/detect/model/fusion.js';
 import { createClassifier } from '../../src/detect/model/index.js';
 import { loadOnnxSession, type Thresholds } from '../../src/detect/model/session.js';
@@ -34,6 +34,7 @@ const MODEL = arg('--model', join(ROOT, 'models/leakgate-classifier.onnx'));
 // --meta: the model's metadata (thresholds) from another file, e.g. to compare fusion settings on one model.
 const META = arg('--meta', MODEL.replace(/\.onnx$/, '.json'));
 const CLASSES: SecretClass[] = ['genuine', 'placeholder', 'benign'];
+const CUE_FEATURES = ['placeholder_word', 'template_syntax', 'key_cue_fake', 'path_test', 'path_doc', 'kind_doc', 'dict_word', 'sig_placeholder', 'in_comment', 'uuid_shape', 'digest_shape', 'key_cue_benign', 'sig_benign'];
 const skippedPacks: string[] = [];
 
 /** Packs one by one: a pack being edited elsewhere should not stop the benchmark (skips are reported). */
@@ -167,6 +168,7 @@ async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> |
   const movesByType: Record<string, number> = {};
   const movesByConfidence: Record<string, number> = {};
   const demotionSignals: Record<string, number> = {};
+  const demotionCues: Record<string, number> = {};
   const genericHeadroom: Record<string, number> = {};
   const genericPlaceholderCues: Record<string, number> = {};
   const isGold = (c: Case, f: Finding): boolean => c.secrets.some((s) => s.class === 'genuine' && s.line === f.line && s.value === f.value);
@@ -201,6 +203,10 @@ async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> |
             if (sig.startsWith('model:') || sig.startsWith('rules:')) continue;
             demotionSignals[`${move} ${sig}`] = (demotionSignals[`${move} ${sig}`] ?? 0) + 1;
           }
+          // Which of the fusion's demotion cues (feature names) were on (counts only).
+          const e = encodeCandidate(f, c.text, ctx, strengthOf);
+          const on = CUE_FEATURES.filter((n) => (e.feats[FEATURE_NAMES.indexOf(n)] ?? 0) > 0);
+          for (const n of on.length ? on : ['(none)']) demotionCues[`${move} ${f.class} ${n}`] = (demotionCues[`${move} ${f.class} ${n}`] ?? 0) + 1;
         }
       }
     }
@@ -221,7 +227,7 @@ async function peerBench(demoteMeta?: string): Promise<Record<string, unknown> |
     tallyCase(model, c, fm, strengthOf);
   }
   await classifier.close();
-  return { cases: cases.length, rules_only: summarise(rules), rules_model: summarise(model), findings_reclassified: changed, model_moves: moves, model_moves_by_type: movesByType, model_moves_by_confidence: movesByConfidence, demotion_signals: demotionSignals, generic_labels_found_as: genericHeadroom, generic_labels_placeholder_cues: genericPlaceholderCues, classifier: classifier.stats() };
+  return { cases: cases.length, rules_only: summarise(rules), rules_model: summarise(model), findings_reclassified: changed, model_moves: moves, model_moves_by_type: movesByType, model_moves_by_confidence: movesByConfidence, demotion_signals: demotionSignals, demotion_cues: demotionCues, generic_labels_found_as: genericHeadroom, generic_labels_placeholder_cues: genericPlaceholderCues, classifier: classifier.stats() };
 }
 
 // ---------- 2. own test split ----------

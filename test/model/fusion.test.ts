@@ -1,6 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { fallback, fuse, modelClass, needsModel } from '../../src/detect/model/fusion.js';
-import { DEFAULT_THRESHOLDS, type Thresholds } from '../../src/detect/model/session.js';
+import { demotionCue, fallback, fuse, modelClass, needsModel, thresholdsFor } from '../../src/detect/model/fusion.js';
+import { FEATURE_NAMES, NUM_FEATURES } from '../../src/detect/model/features.js';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_THRESHOLDS, readMeta, type Thresholds } from '../../src/detect/model/session.js';
 import { strengthFromPacks } from '../../src/detect/model/strength.js';
 import type { Finding } from '../../src/detect/types.js';
 
@@ -81,5 +85,56 @@ describe('fusion', () => {
     expect(fuse(strong, [0.02, 0.96, 0.02], th).class).toBe('genuine');
     // Without the rules' genuine decision the signal alone does not bypass the model.
     expect(needsModel({ ...weak, class: 'placeholder' }, th)).toBe(true);
+  });
+
+  it('promotion and keeping genuine have their own thresholds (default: the genuine threshold)', () => {
+    const th = t({ genuine: 0.4, promoteGenuine: 0.6, keepGenuine: 0.2 });
+    // Rules said placeholder: p(genuine) 0.5 is above genuine but below promoteGenuine, so no promotion.
+    expect(fuse(finding({ class: 'placeholder' }), [0.5, 0.4, 0.1], th).class).toBe('placeholder');
+    expect(fuse(finding({ class: 'benign' }), [0.65, 0.1, 0.25], th).class).toBe('genuine');
+    // Rules said genuine: kept down to keepGenuine, demoted below it.
+    expect(fuse(finding({}), [0.3, 0.6, 0.1], th).class).toBe('genuine');
+    expect(fuse(finding({}), [0.1, 0.8, 0.1], th).class).toBe('placeholder');
+    // Absent: both directions use `genuine` (the committed behaviour).
+    const d = thresholdsFor('generic', t({ genuine: 0.38 }));
+    expect([d.promoteGenuine, d.keepGenuine, d.demoteNeedsCue]).toEqual([0.38, 0.38, false]);
+    expect(fuse(finding({ class: 'placeholder' }), [0.4, 0.5, 0.1], t({ genuine: 0.38 })).class).toBe('genuine');
+    // A pack's own genuine threshold moves both directions unless they are set for the pack.
+    const p = thresholdsFor('strict', t({ genuine: 0.4, promoteGenuine: 0.6, packs: { strict: { genuine: 0.9 } } }));
+    expect([p.promoteGenuine, p.keepGenuine]).toEqual([0.9, 0.9]);
+  });
+
+  it('demoteNeedsCue: a rules-genuine weak finding is demoted only with a cue for the model class', () => {
+    const feats = (...names: string[]): Float32Array => {
+      const f = new Float32Array(NUM_FEATURES);
+      for (const n of names) f[FEATURE_NAMES.indexOf(n)] = 1;
+      return f;
+    };
+    const th = t({ genuine: 0.4, demoteNeedsCue: true });
+    expect(fuse(finding({}), [0.05, 0.9, 0.05], th, undefined, feats()).class).toBe('genuine');
+    expect(fuse(finding({}), [0.05, 0.9, 0.05], th, undefined, feats('key_cue_fake')).class).toBe('placeholder');
+    // The cue must fit the class: a fake-name cue does not carry a benign demotion.
+    expect(fuse(finding({}), [0.05, 0.05, 0.9], th, undefined, feats('key_cue_fake')).class).toBe('genuine');
+    expect(fuse(finding({}), [0.05, 0.05, 0.9], th, undefined, feats('digest_shape')).class).toBe('benign');
+    expect(demotionCue('genuine', feats('key_cue_fake'))).toBe(false);
+    // Promotions are not gated.
+    expect(fuse(finding({ class: 'placeholder' }), [0.9, 0.05, 0.05], th, undefined, feats()).class).toBe('genuine');
+    // Off: demoted on the probabilities alone.
+    expect(fuse(finding({}), [0.05, 0.9, 0.05], t({ genuine: 0.4 }), undefined, feats()).class).toBe('placeholder');
+  });
+
+  it('metadata: the optional fusion thresholds are read when well-typed and left out otherwise', async () => {
+    const meta = JSON.parse(readFileSync(new URL('../../models/leakgate-classifier.json', import.meta.url), 'utf8')) as { sha256?: string; thresholds: Record<string, unknown> };
+    delete meta.sha256;
+    const dir = mkdtempSync(join(tmpdir(), 'lg-meta-'));
+    const write = (th: Record<string, unknown>): string => {
+      const f = join(dir, `m${Math.random()}.json`);
+      writeFileSync(f, JSON.stringify({ ...meta, thresholds: { ...meta.thresholds, ...th } }));
+      return f;
+    };
+    const on = await readMeta(write({ promoteGenuine: 0.6, keepGenuine: 0.2, demoteNeedsCue: true }), Buffer.from('x'));
+    expect([on.thresholds.promoteGenuine, on.thresholds.keepGenuine, on.thresholds.demoteNeedsCue]).toEqual([0.6, 0.2, true]);
+    const bad = await readMeta(write({ promoteGenuine: 'high', keepGenuine: null, demoteNeedsCue: 'yes' }), Buffer.from('x'));
+    expect('promoteGenuine' in bad.thresholds || 'keepGenuine' in bad.thresholds || 'demoteNeedsCue' in bad.thresholds).toBe(false);
   });
 });
