@@ -340,7 +340,7 @@ export function anchoredCovers(source: string, keywords: readonly string[]): boo
 
 /**
  * The literal texts the secret group's body (from `bodyStart` in `source`) must start with: leading literal characters and
- * `(?:a|b)` groups of plain literals, expanded (at most 64); undefined when the body opens with
+ * `(?:a|b)` groups of plain literals and classes of plain letters, expanded (at most 64); undefined when the body opens with
  * anything else or a quantifier follows a literal part (it could be absent).
  */
 function secretPrefixes(source: string, bodyStart: number): string[] | undefined {
@@ -367,10 +367,28 @@ function secretPrefixes(source: string, bodyStart: number): string[] | undefined
       const close = body.indexOf(')', i);
       if (close === -1) return undefined;
       const alts = body.slice(i + 3, close).split('|');
-      if (alts.some((x) => !/^[A-Za-z0-9_-]+$/.test(x)) || /^[?*{]/.test(body.slice(close + 1))) break;
-      out = out.flatMap((p) => alts.map((x) => p + x));
+      if (alts.some((x) => !/^[A-Za-z0-9_-]/.test(x)) || /^[?*{]/.test(body.slice(close + 1))) break;
+      // An alternative that goes on past its literal head (`A3T[A-Z0-9]`) contributes that head
+      // (less a character a quantifier makes optional) and ends the expansion.
+      let more = true;
+      const heads = alts.map((x) => {
+        const lit = /^[A-Za-z0-9_-]+/.exec(x)?.[0] ?? '';
+        if (lit.length === x.length) return x;
+        more = false;
+        return /^[?*{]/.test(x.slice(lit.length)) ? lit.slice(0, -1) : lit;
+      });
+      out = out.flatMap((p) => heads.map((x) => p + x));
       if (out.length > 64) return undefined;
+      if (!more) break;
       i = close + 1;
+    } else if (c === '[') {
+      // A class of plain letters and digits (`xox[abeoprs]-`), taken once: one prefix per member.
+      const cls = /^\[([A-Za-z0-9]+)\]/.exec(body.slice(i));
+      if (!cls || /^[?*{+]/.test(body.slice(i + cls[0].length))) break;
+      const members = [...(cls[1] as string)];
+      out = out.flatMap((p) => members.map((x) => p + x));
+      if (out.length > 64) return undefined;
+      i += cls[0].length;
     } else break;
   }
   return out.every((p) => p.length >= 2) ? out : undefined;

@@ -19,7 +19,7 @@ const GLUE = [' ', '', '"', "'", '=', ':', 'ß', '密', '😀', 'x', '_', '-', '
 describe('anchored literal detectors', () => {
   it('covers many provider detectors', () => {
     expect(anchored.length).toBeGreaterThan(150);
-    expect(anchored.some((d) => d.id === 'stripe-secret-key')).toBe(true);
+    for (const id of ['stripe-secret-key', 'aws-access-key-id', 'slack-legacy-token']) expect(anchored.some((d) => d.id === id), id).toBe(true);
   });
   it('find() equals a scan of the whole line for each of them', () => {
     const next = rngFor('speed-anchored');
