@@ -125,7 +125,9 @@ export function createCandidateFinder(packs: readonly CompiledPack[]): Candidate
         if (!d || (only && !only.has(d.pack))) continue;
         const spans = list.length > 48 ? [[0, blen] as [number, number]] : list;
         const h = head[di];
-        const hits = h === undefined || wide[di] ? undefined : (anchors.get(di) ?? []).sort((x, y) => x - y);
+        // Both ways find the same matches; past 64 hits (dense near misses) one scan per window is cheaper.
+        const hitList = anchors.get(di) ?? [];
+        const hits = h === undefined || wide[di] || hitList.length > 64 ? undefined : hitList.sort((x, y) => x - y);
         for (const [a, b] of spans) {
           for (const m of hits === undefined ? d.pattern.matchWindow(enc, a, b) : anchoredMatches(d, enc, a, b, hits, h ?? 0)) {
             const head = enc.text.slice(m.secretStart, m.secretStart + 24).toLowerCase();
