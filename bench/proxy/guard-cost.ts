@@ -6,6 +6,7 @@
 //   +audit      the same with the classifier on and the SQLite audit log (production)
 // CPU per request is the process's CPU time (all threads: the model worker counts) over N requests
 // with C in flight at a time; median of --rounds rounds. Prints a table and a JSON line.
+// With --concurrency 1 the wall times are the guard's own latency (no queueing behind other requests).
 //   node --import tsx bench/proxy/guard-cost.ts [--n 2000] [--concurrency 10] [--rounds 3]
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -52,33 +53,49 @@ async function oneRequest(guard: Guard, withSecrets: boolean): Promise<void> {
   await req.inspect('response', adapter.responseSegments('/v1/chat/completions', ANSWER));
 }
 
-async function cpuPerRequest(run: () => Promise<void>): Promise<number> {
+interface Cost {
+  /** CPU µs per request (all threads), median of rounds. */
+  cpu: number;
+  /** Wall-clock ms per request, p50 and p99 over every request of every round (with C in flight). */
+  p50: number;
+  p99: number;
+}
+
+async function costPerRequest(run: () => Promise<void>): Promise<Cost> {
   const samples: number[] = [];
+  const walls: number[] = [];
   for (let r = 0; r < ROUNDS; r++) {
     const before = process.cpuUsage();
     let next = 0;
     await Promise.all(Array.from({ length: C }, async () => {
-      while (next++ < N) await run();
+      while (next++ < N) {
+        const t0 = performance.now();
+        await run();
+        walls.push(performance.now() - t0);
+      }
     }));
     const d = process.cpuUsage(before);
     samples.push((d.user + d.system) / N);
   }
   samples.sort((a, b) => a - b);
-  return Math.round(samples[Math.floor(samples.length / 2)] as number);
+  walls.sort((a, b) => a - b);
+  const at = (p: number): number => Math.round((walls[Math.min(walls.length - 1, Math.floor(p * walls.length))] as number) * 1000) / 1000;
+  return { cpu: Math.round(samples[Math.floor(samples.length / 2)] as number), p50: at(0.5), p99: at(0.99) };
 }
 
-const rows: Record<string, { clean: number; secrets: number }> = {};
+const rows: Record<string, { clean: Cost; secrets: Cost }> = {};
 const variants: Variant[] = (process.env.GUARD_COST_VARIANTS?.split(',') as Variant[] | undefined) ?? ['rules', '+model', '+audit'];
 for (const v of variants) {
   const g = await makeGuard(v);
   // Warm-up: JIT, the model's first runs, SQLite's first pages.
   for (let i = 0; i < 200; i++) await oneRequest(g.guard, i % 2 === 0);
-  rows[v] = { clean: await cpuPerRequest(() => oneRequest(g.guard, false)), secrets: await cpuPerRequest(() => oneRequest(g.guard, true)) };
+  rows[v] = { clean: await costPerRequest(() => oneRequest(g.guard, false)), secrets: await costPerRequest(() => oneRequest(g.guard, true)) };
   await g.close();
 }
 
-console.log(`guard CPU per request (µs, all threads, median of ${ROUNDS} × ${N} requests, ${C} in flight)`);
-console.log('| guard | 8 KB clean | 8 KB, 5 secrets |');
-console.log('| --- | ---: | ---: |');
-for (const v of variants) console.log(`| ${v} | ${rows[v]?.clean} | ${rows[v]?.secrets} |`);
-console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, n: N, concurrency: C, rounds: ROUNDS, cpuUsPerRequest: rows }));
+console.log(`guard cost per request: CPU µs (all threads, median of ${ROUNDS} × ${N} requests) and wall ms p50/p99, ${C} in flight`);
+console.log('| guard | 8 KB clean: CPU | wall p50/p99 | 8 KB, 5 secrets: CPU | wall p50/p99 |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+const wall = (c: Cost | undefined): string => (c ? `${c.p50.toFixed(2)} / ${c.p99.toFixed(2)} ms` : '-');
+for (const v of variants) console.log(`| ${v} | ${rows[v]?.clean.cpu} | ${wall(rows[v]?.clean)} | ${rows[v]?.secrets.cpu} | ${wall(rows[v]?.secrets)} |`);
+console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, n: N, concurrency: C, rounds: ROUNDS, perRequest: rows }));

@@ -1,6 +1,8 @@
 // leakgate as benchmarked: the real gateway (createGateway) with an allow-all Guard (no detection:
 // this measures the proxy's own overhead — parsing, segmenting, SSE scanning loop, headers, logging),
-// or with `real` as second argument the production guard (packs + model + SQLite audit in a temp dir).
+// or with `real` as second argument the production guard (packs + model + SQLite audit in a temp dir),
+// or with `rules` every rule stage of the production guard with the classifier and the audit log off
+// (issue 4's "all rule stages on": what detection itself costs on the live path).
 // Logs go to the process's stdout (discarded by the runner), as in production.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -28,9 +30,12 @@ const request: RequestGuard = {
 };
 const allowAll: Guard = { begin: () => request, readiness: () => ({ ready: true, components: {} }) };
 
-const real = process.argv[3] === 'real';
+const mode = process.argv[3] ?? 'allow';
+const real = mode === 'real' || mode === 'rules';
 const auditDb = join(mkdtempSync(join(tmpdir(), 'lg-bench-')), 'audit.db');
-const yaml = `server: { host: 127.0.0.1, port: 0 }\nupstreams:\n  openai: { url: "${upstream}", api: openai }\ndetect: { watch: false }\naudit: { db: "${auditDb}" }\n`;
+// LEAKGATE_BENCH_YAML: extra top-level YAML keys for exploring one stage at a time (e.g. `model: { enabled: false }`).
+const extra = mode === 'rules' ? 'model: { enabled: false }\naudit: { enabled: false }' : (process.env.LEAKGATE_BENCH_YAML ?? '');
+const yaml = `server: { host: 127.0.0.1, port: 0 }\nupstreams:\n  openai: { url: "${upstream}", api: openai }\ndetect: { watch: false }\n${extra.includes('audit:') ? '' : `audit: { db: "${auditDb}" }\n`}${extra}\n`;
 const loaded = parseConfig(yaml, join(process.cwd(), 'config', 'bench.yaml'), {});
 const logger = createLogger('info');
 const guard = real ? (await buildGuard(loaded, logger)).guard : allowAll;

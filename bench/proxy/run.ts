@@ -1,9 +1,11 @@
 // Proxy overhead benchmark: direct upstream vs a plain undici pass-through proxy vs leakgate, same
 // load, one run, loopback only, bounded time.
 //   node --import tsx bench/proxy/run.ts [--duration 3] [--rounds 3] [--connections 10] [--seq 200]
-//                                        [--long 8] [--guard real|allow|both] [--no-direct]
+//                                        [--long 8] [--guard real,rules,allow|all] [--no-direct]
 // leakgate runs with the production guard (`real`: committed packs, every rule stage, the ONNX
-// classifier on, SQLite audit in a temp dir) and/or an allow-all guard (`allow`: the proxy's own cost).
+// classifier on, SQLite audit in a temp dir), the same rule stages with the classifier and audit off
+// (`rules`: issue 4's "all rule stages on") and/or an allow-all guard (`allow`: the proxy's own cost).
+// --guard takes a comma-separated list; `all` (the default) runs the three.
 // Cases, each against every target in the same run:
 //   chat      an 8 KB clean chat request (a unique id per request, so the verdict cache never answers
 //             the new text: the system prompt repeats, the user message is new, as in real traffic)
@@ -30,7 +32,7 @@ const { values } = parseArgs({
     connections: { type: 'string', default: '10' },
     seq: { type: 'string', default: '200' },
     long: { type: 'string', default: '8' },
-    guard: { type: 'string', default: 'both' },
+    guard: { type: 'string', default: 'all' },
     'no-direct': { type: 'boolean', default: false },
   },
 });
@@ -39,7 +41,15 @@ const CONNECTIONS = Number(values.connections);
 const SEQ_N = Number(values.seq);
 const LONG_N = Number(values.long);
 const ROUNDS = Number(values.rounds);
-const GUARDS: ('real' | 'allow')[] = values.guard === 'real' ? ['real'] : values.guard === 'allow' ? ['allow'] : ['real', 'allow'];
+type GuardName = 'real' | 'rules' | 'allow';
+const GUARD_NAMES: readonly GuardName[] = ['real', 'rules', 'allow'];
+const GUARDS: GuardName[] = values.guard === 'all' || values.guard === 'both' ? [...GUARD_NAMES] : (values.guard ?? '').split(',').map((g) => g.trim() as GuardName);
+for (const g of GUARDS) if (!GUARD_NAMES.includes(g)) throw new Error(`--guard: unknown guard '${g}' (real, rules, allow or all)`);
+const GUARD_LABEL: Record<GuardName, string> = {
+  real: 'leakgate-real: production guard (committed packs, all rule stages, ONNX classifier on, SQLite audit)',
+  rules: 'leakgate-rules: all rule stages on (committed packs), classifier and audit off',
+  allow: 'leakgate-allow: allow-all guard (no detection)',
+};
 
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 
@@ -298,7 +308,7 @@ const summary = {
     sequentialRequests: SEQ_N,
     longStreams: LONG_N,
     elapsedS,
-    guards: GUARDS.map((g) => (g === 'real' ? 'leakgate-real: production guard (committed packs, all rule stages, ONNX classifier on, SQLite audit)' : 'leakgate-allow: allow-all guard (no detection)')),
+    guards: GUARDS.map((g) => GUARD_LABEL[g]),
     secretKinds: SECRETS.map((x) => x.kind),
   },
   checks,
