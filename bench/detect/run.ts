@@ -2,13 +2,16 @@
 // leakgate side by side with secretlint's recommended preset; placeholder F1; rule-stage MB/s on
 // real code; false genuine findings per 10 MB of real code with no real secrets.
 // Usage: node --import tsx bench/detect/run.ts [--cases FILE] [--corpus DIR]… [--mb N] [--dump-misses N]
+//                                              [--build dist|src]
+// --build: the compiled dist/ (default; what `leakgate scan` and the gateway run) or src/ through tsx.
 import { readFileSync } from 'node:fs';
 import { lintSource } from '@secretlint/core';
 import { creator as recommended } from '@secretlint/secretlint-rule-preset-recommend';
-import { createEngine } from '../../src/detect/engine.js';
+import type { createEngine as CreateEngine } from '../../src/detect/engine.js';
 import type { Finding } from '../../src/detect/types.js';
 import { add, prf, scoreCase, type Case, type Counts, type Predicted } from './score.js';
 import { collectCorpus } from './corpus.js';
+import { load, parseBuild } from '../lib/build.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: string): string => {
@@ -21,6 +24,8 @@ if (corpora.length === 0) corpora.push('/usr/lib/python3.11', 'node_modules');
 const corpusMb = Number(opt('--mb', '40'));
 const dumpMisses = Number(opt('--dump-misses', '0'));
 const skipSecretlint = args.includes('--no-secretlint');
+const build = parseBuild(opt('--build', 'dist'));
+const { createEngine } = await load<{ createEngine: typeof CreateEngine }>(build, 'detect/engine');
 
 const engine = createEngine({ maxDecodeDepth: 2 });
 const cases: Case[] = readFileSync(casesFile, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Case);
@@ -147,10 +152,11 @@ for (const [src, row] of [...ours.entries(), ['all', [...ours.values()].reduce((
     result[`secretlint.${src}`] = { strict: ts, lenient: tl, counts: t.strict };
   }
 }
-console.log('\n## real code, no real secrets (rule stages, one core, median of 3)');
+console.log(`\n## real code, no real secrets (rule stages, one core, median of 3; build: ${build})`);
 console.log('| corpus | MB | MB/s (wall) | MB/s (CPU time) | genuine findings / 10 MB | placeholder / 10 MB |');
 console.log('|---|---|---|---|---|---|');
 for (const r of corpusRows) console.log(`| ${r.corpus} | ${r.mb.toFixed(1)} | ${r.mbPerSec.toFixed(1)} | ${r.mbPerCpuSec.toFixed(1)} | ${r.genuinePer10Mb.toFixed(2)} | ${r.placeholderPer10Mb.toFixed(2)} |`);
+result['build'] = build;
 result['corpora'] = corpusRows.map(({ sample: _s, ...r }) => r);
 if (dumpMisses > 0) {
   console.log('\n## misses (strict)');

@@ -8,12 +8,18 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { parseConfig } from '../../src/config/load.js';
-import { buildGuard, createGateway } from '../../src/main.js';
-import { createLogger } from '../../src/proxy/log.js';
+import type { parseConfig as ParseConfig } from '../../src/config/load.js';
+import type { buildGuard as BuildGuard, createGateway as CreateGateway } from '../../src/main.js';
+import type { createLogger as CreateLogger } from '../../src/proxy/log.js';
+import { load, parseBuild } from '../lib/build.js';
 import type { Decision, Guard, GuardResult, RequestGuard, StreamGuard } from '../../src/policy/types.js';
 
 const upstream = process.argv[2] as string;
+// LEAKGATE_BENCH_BUILD: dist (default, what `npm start` runs) or src (through tsx); see bench/lib/build.ts.
+const build = parseBuild(process.env.LEAKGATE_BENCH_BUILD);
+const { parseConfig } = await load<{ parseConfig: typeof ParseConfig }>(build, 'config/load');
+const { buildGuard, createGateway } = await load<{ buildGuard: typeof BuildGuard; createGateway: typeof CreateGateway }>(build, 'main');
+const { createLogger } = await load<{ createLogger: typeof CreateLogger }>(build, 'proxy/log');
 const ALLOW: Decision = { action: 'allow', shadow: false, findings: [] };
 const RESULT: GuardResult = { decision: ALLOW, rewrites: new Map() };
 const stream: StreamGuard = {

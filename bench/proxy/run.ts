@@ -5,7 +5,8 @@
 // leakgate runs with the production guard (`real`: committed packs, every rule stage, the ONNX
 // classifier on, SQLite audit in a temp dir), the same rule stages with the classifier and audit off
 // (`rules`: issue 4's "all rule stages on") and/or an allow-all guard (`allow`: the proxy's own cost).
-// --guard takes a comma-separated list; `all` (the default) runs the three.
+// --guard takes a comma-separated list; `all` (the default) runs the three. leakgate runs from the
+// compiled dist/ (what `npm start` runs; refused when stale) unless LEAKGATE_BENCH_BUILD=src.
 // Cases, each against every target in the same run:
 //   chat      an 8 KB clean chat request (a unique id per request, so the verdict cache never answers
 //             the new text: the system prompt repeats, the user message is new, as in real traffic)
@@ -310,6 +311,7 @@ const summary = {
     elapsedS,
     guards: GUARDS.map((g) => GUARD_LABEL[g]),
     secretKinds: SECRETS.map((x) => x.kind),
+    build: process.env.LEAKGATE_BENCH_BUILD ?? 'dist',
   },
   checks,
   results,
