@@ -1,6 +1,6 @@
 // CPU profile of leakgate on one case: starts the bench upstream and leakgate (node --cpu-prof) and
 // drives sequential requests, then prints the top self-time functions of the profile.
-//   node --import tsx bench/proxy/profile.ts [--case long|sse|chat|secrets] [--n 40] [--guard real|allow|pass]
+//   node --import tsx bench/proxy/profile.ts [--case long|sse|chat|secrets] [--n 40] [--guard real|rules|allow|pass]
 //                                            [--concurrency 1] [--no-prof]
 // --no-prof runs the same requests without the profiler and prints only the latency (p50/p99), for
 // timing one stage at a time (LEAKGATE_BENCH_YAML, see leakgate.ts) without the profiler's overhead.
@@ -53,7 +53,7 @@ const body = (i: number): string => {
 
 const up = await start('upstream.ts', []);
 const before = new Set(readdirSync(outDir));
-const lg = await start(values.guard === 'pass' ? 'passthrough.ts' : 'leakgate.ts', values.guard === 'pass' ? [up.url] : [up.url, values.guard === 'allow' ? 'allow' : 'real'], values['no-prof'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${outDir}`]);
+const lg = await start(values.guard === 'pass' ? 'passthrough.ts' : 'leakgate.ts', values.guard === 'pass' ? [up.url] : [up.url, values.guard === 'allow' || values.guard === 'rules' ? values.guard : 'real'], values['no-prof'] ? [] : ['--cpu-prof', `--cpu-prof-dir=${outDir}`]);
 const C = Number(values.concurrency);
 const lat: number[] = [];
 const agent = new Agent({ connections: C });
@@ -102,10 +102,11 @@ const byId = new Map(prof.nodes.map((n) => [n.id, n]));
 const parent = new Map<number, number>();
 for (const n of prof.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const areaOf = (url: string): string | null => {
-  const ours = /\/(src\/[^/]+(?:\/[^/]+)?)\.ts$/.exec(url);
-  if (ours) return ours[1] as string;
   const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url);
-  return pkg ? `npm:${pkg[1]}` : null;
+  if (pkg) return `npm:${pkg[1]}`;
+  // Ours, from src/ (tsx) or the compiled dist/: both named src/<folder>/<file>.
+  const ours = /\/(?:src|dist)\/([^/]+(?:\/[^/]+)?)\.[jt]s$/.exec(url);
+  return ours ? `src/${ours[1]}` : null;
 };
 const area = new Map<string, number>();
 for (const n of prof.nodes) {
