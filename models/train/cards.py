@@ -36,12 +36,17 @@ def _bench_md(b):
                 continue  # per-source breakdowns live in bench/RESULTS.md
             out.append(f"| {k} | {a['f1']:.3f} ({a['precision']:.3f}/{a['recall']:.3f}) | {m['f1']:.3f} ({m['precision']:.3f}/{m['recall']:.3f}) |")
     o = b.get("own_test_split") or {}
+    o = o.get("test", o)  # bench/model nests the test split under "test" (next to "val") since 2026-12-04
     if "engine_rules_only" in o:
         out += ["", f"Own held-out test split, engine-found candidates ({o['engine_found']}), F1:", "",
                 "| class | rules only | rules + model (fusion) | model alone |", "|---|---:|---:|---:|"]
         for c in CLASSES + ["macro_f1"]:
             f = lambda x: x if isinstance(x, (int, float)) else x["f1"]
             out.append(f"| {c} | {f(o['engine_rules_only'][c]):.3f} | {f(o['engine_rules_model'][c]):.3f} | {f(o['engine_model_alone'][c]):.3f} |")
+        g = o.get("genuine_by_group") or {}
+        for grp in ("provider", "generic"):
+            if all(grp in (g.get(k) or {}) for k in ("rules_only", "rules_model", "model_alone")):
+                out.append(f"| genuine, {grp} | {g['rules_only'][grp]['f1']:.3f} | {g['rules_model'][grp]['f1']:.3f} | {g['model_alone'][grp]['f1']:.3f} |")
     lat = b.get("latency") or {}
     if "per_batch" in lat:
         inth = lat.get("per_batch_in_thread") or {}
@@ -252,16 +257,6 @@ splits: test examples are not paraphrases of training ones.
 """
     with open(os.path.join(root, "models", "data", "DATA_CARD.md"), "w") as fh:
         fh.write(data_card)
-
-
-if __name__ == "__main__":
-    # Re-render both cards from the committed metadata and the last data/bench runs (no training).
-    import sys
-    root = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
-    meta = json.load(open(os.path.join(root, "models", "leakgate-classifier.json")))
-    stats = json.load(open(os.path.join(root, "models", "data", "out", "stats.json")))
-    write_cards(root, meta, stats)
-    print("cards written", file=sys.stderr)
 
 
 if __name__ == "__main__":
