@@ -292,6 +292,9 @@ function assignmentGate(source: string, keyword: string): HitGate | undefined {
   };
 }
 
+/** A pattern opening with its secret group, after at most a `\b` or a one-character `(?:^|[^…])` head. */
+const SECRET_OPEN = /^(\\b|\(\?:\^\|\[\^[^\]]*\]\))?\(\?P?<secret>/;
+
 /**
  * The exact bytes a hit of `keyword` must start with for gateFor's literal gate to pass (the
  * literal's first min(literal, keyword) characters, in their case), or undefined when that gate
@@ -315,7 +318,7 @@ export function exactPrefixFor(source: string, keyword: string): string | undefi
  */
 export function anchoredHead(source: string, keyword: string): 0 | 1 | undefined {
   if (keyword.length === 0) return undefined;
-  const m = /^(\\b|\(\?:\^\|\[\^[^\]]*\]\))?\(\?P?<secret>/.exec(source);
+  const m = SECRET_OPEN.exec(source);
   if (!m) return undefined;
   const prefixes = secretPrefixes(source, m[0].length);
   if (prefixes === undefined || !prefixes.some((p) => p.toLowerCase().startsWith(keyword))) return undefined;
@@ -332,7 +335,7 @@ export function anchoredHead(source: string, keyword: string): 0 | 1 | undefined
 
 /** Does every secret of the pattern start with a prefix that one of `keywords` opens (case-insensitively)? */
 export function anchoredCovers(source: string, keywords: readonly string[]): boolean {
-  const m = /^(\\b|\(\?:\^\|\[\^[^\]]*\]\))?\(\?P?<secret>/.exec(source);
+  const m = SECRET_OPEN.exec(source);
   if (!m) return false;
   const prefixes = secretPrefixes(source, m[0].length);
   return prefixes !== undefined && prefixes.every((p) => keywords.some((k) => k.length > 0 && anchoredHead(source, k) !== undefined && p.toLowerCase().startsWith(k)));

@@ -264,8 +264,9 @@ export function compilePattern(source: string, opts: { requireSecret?: boolean; 
       return run(enc, enc.buf.subarray(byteStart, byteEnd), byteStart, limit);
     },
     matchAt(enc: EncodedText, byteStart: number, byteEnd: number, at: number) {
-      const sub = byteStart <= 0 && byteEnd >= enc.buf.length ? enc.buf : enc.buf.subarray(byteStart, byteEnd);
-      const base = byteStart <= 0 && byteEnd >= enc.buf.length ? 0 : byteStart;
+      const whole = byteStart <= 0 && byteEnd >= enc.buf.length;
+      const sub = whole ? enc.buf : enc.buf.subarray(byteStart, byteEnd);
+      const base = whole ? 0 : byteStart;
       if (bare !== undefined) {
         stickyBare ??= new RE2(stripped, opts.ignoreCase ? 'yi' : 'y');
         stickyBare.lastIndex = at - base;
@@ -281,14 +282,14 @@ export function compilePattern(source: string, opts: { requireSecret?: boolean; 
       sticky.lastIndex = at - base;
       const m = sticky.exec(sub);
       sticky.lastIndex = 0;
-      const whole = m?.indices?.[0];
-      if (!m || !whole) return undefined;
-      const sec = m.indices?.groups?.['secret'] ?? whole;
+      const all = m?.indices?.[0];
+      if (!m || !all) return undefined;
+      const sec = m.indices?.groups?.['secret'] ?? all;
       const match =
         sec === undefined || sec[1] <= sec[0]
           ? undefined
-          : { start: enc.toUtf16(base + whole[0]), end: enc.toUtf16(base + whole[1]), secretStart: enc.toUtf16(base + sec[0]), secretEnd: enc.toUtf16(base + sec[1]) };
-      return { match, byteEnd: base + whole[1] };
+          : { start: enc.toUtf16(base + all[0]), end: enc.toUtf16(base + all[1]), secretStart: enc.toUtf16(base + sec[0]), secretEnd: enc.toUtf16(base + sec[1]) };
+      return { match, byteEnd: base + all[1] };
     },
     test(value: string): boolean {
       if (testRe === undefined) testRe = new RE2(normalised, opts.ignoreCase ? 'i' : '');
